@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Hybrid.Edge.Hosting;
+
+/// <summary>The agent's command line: <c>run</c> and <c>config check</c>.</summary>
+internal static class AgentCommandLine
+{
+    public static RootCommand Build()
+    {
+        var configOption = new Option<FileInfo?>("--config", "-c")
+        {
+            Description = "An extra JSON settings file, applied over appsettings.json and under environment variables.",
+            Recursive = true,
+        };
+
+        var root = new RootCommand("Hybrid edge agent: capture readings, keep them in a store-and-forward log, forward them to MQTT and the cloud.");
+        root.Options.Add(configOption);
+
+        var run = new Command("run", "Run the agent until SIGTERM or Ctrl+C.");
+        run.SetAction((parse, ct) => RunAsync(parse.GetValue(configOption), ct));
+        root.Subcommands.Add(run);
+
+        var config = new Command("config", "Inspect the configuration.");
+        var check = new Command("check", "Validate the configuration and exit: 0 when valid, 2 with one message per problem otherwise.");
+        check.SetAction(parse => CheckConfig(parse.GetValue(configOption)));
+        config.Subcommands.Add(check);
+        root.Subcommands.Add(config);
+        return root;
+    }
+
+    private static async Task<int> RunAsync(FileInfo? configFile, CancellationToken cancellationToken)
+    {
+        using var host = AgentHost.CreateBuilder(configFile?.FullName).Build();
+        try
+        {
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await WriteFailuresAsync(ex.Failures).ConfigureAwait(false);
+            return 2;
+        }
+    }
+
+    private static int CheckConfig(FileInfo? configFile)
+    {
+        using var host = AgentHost.CreateBuilder(configFile?.FullName).Build();
+        var failures = AgentHost.Validate(host.Services);
+        if (failures.Count > 0)
+        {
+            WriteFailuresAsync(failures).GetAwaiter().GetResult();
+            return 2;
+        }
+
+        Console.Out.WriteLine("configuration is valid");
+        return 0;
+    }
+
+    private static async Task WriteFailuresAsync(IEnumerable<string> failures)
+    {
+        foreach (var failure in failures)
+        {
+            await Console.Error.WriteLineAsync($"config error: {failure}").ConfigureAwait(false);
+        }
+    }
+}

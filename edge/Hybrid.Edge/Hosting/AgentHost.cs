@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Hybrid.Edge.Hosting;
+
+/// <summary>Builds the agent's generic host: configuration, logging, validated options and services.</summary>
+internal static class AgentHost
+{
+    /// <summary>
+    /// Configuration sources, later wins: <c>appsettings.json</c> beside the executable, the file given with
+    /// <c>--config</c>, then environment variables (<c>Hybrid__Agent__DeviceId</c>, …).
+    /// </summary>
+    public static HostApplicationBuilder CreateBuilder(string? configFile)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
+        if (configFile is not null)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+
+        builder.Configuration.AddEnvironmentVariables();
+
+        ConfigureLogging(builder);
+        builder.Services.AddSystemd();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        builder.Services.AddOptionsWithValidateOnStart<AgentOptions>()
+            .Bind(builder.Configuration.GetSection(AgentOptions.SectionName));
+        builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<AgentLifetimeLogger>();
+        return builder;
+    }
+
+    private static void ConfigureLogging(HostApplicationBuilder builder)
+    {
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        var format = builder.Configuration.GetSection(AgentOptions.SectionName).GetValue(nameof(AgentOptions.LogFormat), LogFormat.Text);
+        if (format == LogFormat.Json)
+        {
+            builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+    }
+
+    /// <summary>Runs every options validator once and returns the failure messages (empty when valid).</summary>
+    public static IReadOnlyList<string> Validate(IServiceProvider services)
+    {
+        try
+        {
+            _ = services.GetRequiredService<IOptions<AgentOptions>>().Value;
+            return [];
+        }
+        catch (OptionsValidationException ex)
+        {
+            return ex.Failures.ToList();
+        }
+    }
+}

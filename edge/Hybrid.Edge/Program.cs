@@ -1,0 +1,3 @@
+using Hybrid.Edge.Hosting;
+
+return await AgentCommandLine.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
