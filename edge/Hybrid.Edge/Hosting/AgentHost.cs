@@ -1,3 +1,4 @@
+using Hybrid.Edge.Mqtt;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -37,6 +38,7 @@ internal static class AgentHost
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<AgentLifetimeLogger>();
+        builder.Services.AddMqtt(builder.Configuration);
         return builder;
     }
 
@@ -62,14 +64,25 @@ internal static class AgentHost
     /// <summary>Runs every options validator once and returns the failure messages (empty when valid).</summary>
     public static IReadOnlyList<string> Validate(IServiceProvider services)
     {
+        var failures = new List<string>();
         try
         {
             _ = services.GetRequiredService<IOptions<AgentOptions>>().Value;
-            return [];
         }
         catch (OptionsValidationException ex)
         {
-            return ex.Failures.ToList();
+            failures.AddRange(ex.Failures);
         }
+
+        try
+        {
+            _ = services.GetRequiredService<IOptions<MqttOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            failures.AddRange(ex.Failures);
+        }
+
+        return failures;
     }
 }
