@@ -9,6 +9,21 @@ internal sealed class MqttOptionsRulesValidator : IValidateOptions<MqttOptions>
     public ValidateOptionsResult Validate(string? name, MqttOptions options)
     {
         var failures = new List<string>();
+        if (options.Port is < 1 or > 65535)
+        {
+            failures.Add($"Hybrid:Mqtt:Port ({options.Port}) must be 1 to 65535, e.g. 1883 (or 8883 with TLS).");
+        }
+
+        if (options.InflightWindow is < 1 or > 65535)
+        {
+            failures.Add($"Hybrid:Mqtt:InflightWindow ({options.InflightWindow}) must be 1 to 65535, e.g. 100.");
+        }
+
+        if (options.Qos is < 0 or > 2)
+        {
+            failures.Add($"Hybrid:Mqtt:Qos ({options.Qos}) must be 0, 1 or 2.");
+        }
+
         CheckRange(failures, "KeepAlive", options.KeepAlive, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1), "00:00:30");
         CheckRange(failures, "ReconnectMin", options.ReconnectMin, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:00:01");
         CheckRange(failures, "ReconnectMax", options.ReconnectMax, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:01:00");
