@@ -1,3 +1,4 @@
+using Hybrid.Edge.Store;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -37,6 +38,7 @@ internal static class AgentHost
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<AgentLifetimeLogger>();
+        builder.Services.AddStore(builder.Configuration);
         return builder;
     }
 
@@ -65,6 +67,7 @@ internal static class AgentHost
         try
         {
             _ = services.GetRequiredService<IOptions<AgentOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<StoreOptions>>().Value;
             return [];
         }
         catch (OptionsValidationException ex)
