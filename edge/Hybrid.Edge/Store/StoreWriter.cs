@@ -21,6 +21,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     private readonly LaneClassifier _classifier;
     private readonly List<CaptureReading> _batch = [];
     private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenSource _stopLinger = new();
     private readonly GroupPlan _plan = new();
     private LaneCommands[] _commands = [];
     private SqliteCommand? _updateLastSeq;
@@ -29,6 +30,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     private long _nextRetention;
     private volatile bool _diskFull;
     private volatile bool _belowDiskFloor;
+    private volatile bool _completing;
 
     public StoreWriter(ReadingStore store, ILogger logger)
     {
@@ -67,8 +69,6 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
         return false;
     }
 
-    private volatile bool _completing;
-
     /// <summary>Completes once every reading written before this call is committed (or dropped and counted).</summary>
     public Task FlushAsync(CancellationToken cancellationToken) => SendControlAsync(WriterControl.Flush, cancellationToken);
 
@@ -101,6 +101,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
         _completing = true;
         _channel.Writer.TryComplete();
         _retentionTimer?.Dispose();
+        await _stopLinger.CancelAsync().ConfigureAwait(false);
         using var registration = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _abort);
         await _loop.ConfigureAwait(false);
         foreach (var commands in _commands)
@@ -111,7 +112,11 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
         _updateLastSeq?.Dispose();
     }
 
-    public void Dispose() => _abort.Dispose();
+    public void Dispose()
+    {
+        _abort.Dispose();
+        _stopLinger.Dispose();
+    }
 
     private async Task SendControlAsync(WriterControl control, CancellationToken cancellationToken)
     {
@@ -195,7 +200,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
 
             try
             {
-                await Task.Delay(remaining, _time, _abort.Token).ConfigureAwait(false);
+                await Task.Delay(remaining, _time, _stopLinger.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
