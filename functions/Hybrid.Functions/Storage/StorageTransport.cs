@@ -119,13 +119,13 @@ internal sealed class StorageTransport : IDisposable
         var code = await ReadErrorCodeAsync(response, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         Log.StorageRequestFailed(_logger, operation, status, code);
-        var hint = (response.StatusCode, code) switch
+        var hint = (response.StatusCode, Account.SharedKey is null) switch
         {
-            (HttpStatusCode.Forbidden, "AuthenticationFailed") =>
-                " The signature was refused: check the AccountKey in Hybrid:Storage:ConnectionString (or the token) and the machine's clock.",
-            (HttpStatusCode.Forbidden, "AuthorizationPermissionMismatch" or "AuthorizationFailure") =>
-                " The identity lacks a data role: grant Storage Queue Data Contributor and Storage Table Data Contributor.",
-            (HttpStatusCode.Unauthorized, _) => " The bearer token was refused: check the managed identity and Hybrid:Storage:AccountName.",
+            (HttpStatusCode.Forbidden, false) =>
+                " The request was refused: check the AccountKey in Hybrid:Storage:ConnectionString and the machine's clock.",
+            (HttpStatusCode.Forbidden, true) =>
+                " The identity was refused: grant it Storage Queue Data Contributor and Storage Table Data Contributor on the account.",
+            (HttpStatusCode.Unauthorized, _) => " The credentials were refused: check Hybrid:Storage:ConnectionString or the managed identity.",
             _ => "",
         };
         return new StorageRequestException(operation, response.StatusCode, code,

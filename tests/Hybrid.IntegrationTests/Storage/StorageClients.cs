@@ -1,4 +1,5 @@
 using Hybrid.Functions.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hybrid.IntegrationTests.Storage;
@@ -6,7 +7,7 @@ namespace Hybrid.IntegrationTests.Storage;
 /// <summary>Our storage client wired by hand for tests: short retry delays so outage tests stay quick.</summary>
 internal sealed class StorageClients : IDisposable
 {
-    public StorageClients(string connectionString, int maxRetries = 2)
+    public StorageClients(string connectionString, int maxRetries = 2, ILogger? logger = null)
     {
         Options = new StorageOptions
         {
@@ -16,7 +17,7 @@ internal sealed class StorageClients : IDisposable
             MaxRetryDelay = TimeSpan.FromMilliseconds(200),
             RequestTimeout = TimeSpan.FromSeconds(5),
         };
-        Transport = new StorageTransport(StorageAccount.Parse(connectionString), Options, TimeProvider.System, NullLogger.Instance);
+        Transport = new StorageTransport(StorageAccount.Parse(connectionString), Options, TimeProvider.System, logger ?? NullLogger.Instance);
         Queues = new StorageQueueClient(Transport);
         Tables = new StorageTableClient(Transport);
     }
