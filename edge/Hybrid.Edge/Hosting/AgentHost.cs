@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Hybrid.Edge.Mqtt;
 using Hybrid.Edge.Store;
 using Microsoft.Extensions.Configuration;
@@ -73,7 +74,7 @@ internal static class AgentHost
         return failures;
     }
 
-    private static void Collect<TOptions>(IServiceProvider services, List<string> failures)
+    private static void Collect<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(IServiceProvider services, List<string> failures)
         where TOptions : class
     {
         try
