@@ -1,4 +1,5 @@
 using Hybrid.Contracts;
+using Hybrid.Edge.Store;
 using Microsoft.Extensions.Options;
 
 namespace Hybrid.Edge.Mqtt;
@@ -42,9 +43,9 @@ internal sealed class MqttOptionsRulesValidator : IValidateOptions<MqttOptions>
         for (var i = 0; i < options.Rules.Count; i++)
         {
             var rule = options.Rules[i];
-            if (string.IsNullOrEmpty(rule.Type))
+            if (!TypePattern.IsValid(rule.Type))
             {
-                failures.Add($"Hybrid:Mqtt:Rules:{i}:Type is empty; use a type or a prefix pattern such as alert.*.");
+                failures.Add($"Hybrid:Mqtt:Rules:{i}:Type '{rule.Type}' is not a type pattern; use a-z 0-9 . _ - and * such as alert.*.");
             }
 
             if (rule.Qos is < 0 or > 2)

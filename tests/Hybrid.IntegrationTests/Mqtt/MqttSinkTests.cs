@@ -17,26 +17,28 @@ public sealed class MqttSinkTests(MosquittoFixture fixture)
     {
         var broker = fixture.Broker;
         var device = $"dev-{Guid.NewGuid():N}"[..16];
-        var store = new InMemoryStore { DeviceId = device };
+        await using var store = MqttTestStore.Create(device);
         for (var i = 1; i <= 300; i++)
         {
-            store.Append("telemetry.temperature", $"{{\"value\":{i}}}", key: $"s{i % 3}");
+            store.Write("telemetry.temperature", $"{{\"value\":{i}}}", key: $"s{i % 3}");
         }
 
         for (var i = 1; i <= 20; i++)
         {
-            store.Append("alert.fire", $"{{\"n\":{i}}}", Lane.High, key: "k");
+            store.Write("alert.fire", $"{{\"n\":{i}}}", key: "k");
         }
+
+        await store.FlushAsync();
 
         await using var sub = await MqttTestClient.SubscribeAsync(broker, $"test/{device}/#", "-q", "1");
         await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker));
         await client.ConnectAsync(CancellationToken.None);
         var options = new MqttOptions { TopicTemplate = "test/{device}/{type}/{key}", InflightWindow = 50 };
-        using var sink = new MqttSink(store, client, MqttSinkSettings.From(options, device), TimeProvider.System, NullLogger.Instance);
+        using var sink = new MqttSink(store.Sink, client, MqttSinkSettings.From(options, device), TimeProvider.System, NullLogger.Instance);
         using var cts = new CancellationTokenSource();
         var run = sink.RunAsync(cts.Token);
 
-        await store.WaitUntilAsync(s => s.GetCursor(Lane.Normal) == 300 && s.GetCursor(Lane.High) == 20, Timeout);
+        await MqttTestStore.WaitUntilAsync(() => store.Cursor(Lane.Normal) == 300 && store.Cursor(Lane.High) == 20, Timeout);
         var lines = await WaitForLinesAsync(sub, $"test/{device}/", 320);
         await cts.CancelAsync();
         await run;
@@ -50,8 +52,9 @@ public sealed class MqttSinkTests(MosquittoFixture fixture)
         Assert.Equal($"test/{device}/telemetry.temperature/s1", first.Topic);
         Assert.Equal(7, first.Payload.GetProperty("payload").GetProperty("value").GetInt32());
         Assert.Equal(device, first.Payload.GetProperty("device").GetString());
-        Assert.Equal("2026-11-23T10:00:00.006Z", first.Payload.GetProperty("ts").GetString());
-        Assert.Empty(store.DeadLetters);
+        Assert.Equal("2026-11-23T10:00:00.000Z", first.Payload.GetProperty("ts").GetString());
+        Assert.Equal(store.Store.Lane(Lane.Normal).Epoch, first.Payload.GetProperty("epoch").GetString());
+        Assert.Empty(store.DeadLetters());
     }
 
     [Fact]
@@ -59,16 +62,17 @@ public sealed class MqttSinkTests(MosquittoFixture fixture)
     {
         var broker = fixture.Broker;
         var device = $"dev-{Guid.NewGuid():N}"[..16];
-        var store = new InMemoryStore { DeviceId = device };
-        store.Append("state.door", "{\"open\":true}");
+        await using var store = MqttTestStore.Create(device);
+        store.Write("state.door", "{\"open\":true}");
+        await store.FlushAsync();
         await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker));
         await client.ConnectAsync(CancellationToken.None);
         var options = new MqttOptions { TopicTemplate = "test/{device}/{type}", Rules = [new MqttTypeRule { Type = "state.*", Qos = 2, Retain = true }] };
-        using var sink = new MqttSink(store, client, MqttSinkSettings.From(options, device), TimeProvider.System, NullLogger.Instance);
+        using var sink = new MqttSink(store.Sink, client, MqttSinkSettings.From(options, device), TimeProvider.System, NullLogger.Instance);
         using var cts = new CancellationTokenSource();
         var run = sink.RunAsync(cts.Token);
 
-        await store.WaitUntilAsync(s => s.GetCursor(Lane.Normal) == 1, Timeout);
+        await MqttTestStore.WaitUntilAsync(() => store.Cursor(Lane.Normal) == 1, Timeout);
         await cts.CancelAsync();
         await run;
 
@@ -82,24 +86,25 @@ public sealed class MqttSinkTests(MosquittoFixture fixture)
     {
         var broker = fixture.Broker;
         var device = $"dev-{Guid.NewGuid():N}"[..16];
-        var store = new InMemoryStore { DeviceId = device };
-        store.Append("telemetry.a", "1", key: "ok");
-        store.Append("telemetry.a", "2", key: "bad+key");
-        store.Append("telemetry.a", "3", key: "ok");
+        await using var store = MqttTestStore.Create(device);
+        store.Write("telemetry.a", "1", key: "ok");
+        store.Write("telemetry.a", "2", key: "bad+key");
+        store.Write("telemetry.a", "3", key: "ok");
+        await store.FlushAsync();
         await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker));
         await client.ConnectAsync(CancellationToken.None);
         var options = new MqttOptions { TopicTemplate = "test/{device}/{key}" };
-        using var sink = new MqttSink(store, client, MqttSinkSettings.From(options, device), TimeProvider.System, NullLogger.Instance);
+        using var sink = new MqttSink(store.Sink, client, MqttSinkSettings.From(options, device), TimeProvider.System, NullLogger.Instance);
         using var cts = new CancellationTokenSource();
         var run = sink.RunAsync(cts.Token);
 
-        await store.WaitUntilAsync(s => s.GetCursor(Lane.Normal) == 3, Timeout);
+        await MqttTestStore.WaitUntilAsync(() => store.Cursor(Lane.Normal) == 3, Timeout);
         await cts.CancelAsync();
         await run;
 
-        var dead = Assert.Single(store.DeadLetters);
-        Assert.Equal(2, dead.Item.Seq);
-        Assert.Contains("bad+key", dead.Item.Reason, StringComparison.Ordinal);
+        var dead = Assert.Single(store.DeadLetters());
+        Assert.Equal(2, dead.Seq);
+        Assert.Contains("bad+key", dead.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -107,7 +112,7 @@ public sealed class MqttSinkTests(MosquittoFixture fixture)
     {
         await using var broker = await MosquittoBroker.StartAsync(persistence: true);
         var device = $"dev-{Guid.NewGuid():N}"[..16];
-        var store = new InMemoryStore { DeviceId = device };
+        await using var store = MqttTestStore.Create(device);
         // Independent peer: a persistent-session subscriber that keeps its queue across the broker restart.
         await using var sub = await MqttTestClient.SubscribeAsync(broker, $"test/{device}/#", "-q", "1", "-c", "-i", $"sub-{device}");
         await Task.Delay(1500); // let the broker autosave the subscriber's session (autosave_interval 1)
@@ -116,7 +121,7 @@ public sealed class MqttSinkTests(MosquittoFixture fixture)
         await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker) with { ReconnectMin = TimeSpan.FromMilliseconds(100), ReconnectMax = cap });
         await client.ConnectAsync(CancellationToken.None);
         var options = new MqttOptions { TopicTemplate = "test/{device}/{type}" };
-        using var sink = new MqttSink(store, client, MqttSinkSettings.From(options, device), TimeProvider.System, NullLogger.Instance);
+        using var sink = new MqttSink(store.Sink, client, MqttSinkSettings.From(options, device), TimeProvider.System, NullLogger.Instance);
         using var cts = new CancellationTokenSource();
         var run = sink.RunAsync(cts.Token);
         using var produce = new CancellationTokenSource();
@@ -125,7 +130,7 @@ public sealed class MqttSinkTests(MosquittoFixture fixture)
             var i = 0;
             while (!produce.IsCancellationRequested)
             {
-                store.Append("telemetry.counter", $"{{\"i\":{++i}}}");
+                store.Write("telemetry.counter", $"{{\"i\":{++i}}}");
                 await Task.Delay(5);
             }
         });
@@ -133,16 +138,17 @@ public sealed class MqttSinkTests(MosquittoFixture fixture)
         await Task.Delay(1000);
         await broker.KillAsync();
         await Task.Delay(2000);
-        var cursorBeforeRestart = store.GetCursor(Lane.Normal);
+        var cursorBeforeRestart = store.Cursor(Lane.Normal);
         await broker.RestartAsync();
         var restarted = Stopwatch.StartNew();
-        await store.WaitUntilAsync(s => s.GetCursor(Lane.Normal) > cursorBeforeRestart, cap + TimeSpan.FromSeconds(10));
+        await MqttTestStore.WaitUntilAsync(() => store.Cursor(Lane.Normal) > cursorBeforeRestart, cap + TimeSpan.FromSeconds(10));
         var resumedAfter = restarted.Elapsed;
         await Task.Delay(1000);
         await produce.CancelAsync();
         await producer;
-        var total = store.All(Lane.Normal).Count;
-        await store.WaitUntilAsync(s => s.GetCursor(Lane.Normal) == total, Timeout);
+        await store.FlushAsync();
+        var total = (await store.AllAsync(Lane.Normal)).Count;
+        await MqttTestStore.WaitUntilAsync(() => store.Cursor(Lane.Normal) == total, Timeout);
         var lines = await WaitForDistinctSeqsAsync(sub, $"test/{device}/", total);
         await cts.CancelAsync();
         await run;
