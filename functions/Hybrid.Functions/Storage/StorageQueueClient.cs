@@ -32,7 +32,7 @@ internal sealed class StorageQueueClient
     public StorageQueueClient(StorageTransport transport)
     {
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
-        _endpoint = transport.Account.QueueEndpoint.AbsoluteUri;
+        _endpoint = transport.Account.QueueEndpoint.AbsoluteUri.TrimEnd('/');
     }
 
     /// <summary>Queue names: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.</summary>
