@@ -35,6 +35,19 @@ public sealed class StorageOptionsTests
         Assert.Empty(Validate(new() { ["Hybrid:Storage:AccountName"] = "hybridstore" }));
     }
 
+    [Fact]
+    public void Validate_EveryKeyOfLocalSettingsSample_BindsAndPasses()
+    {
+        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Hybrid.Testing.RepositoryPaths.Root, "local.settings.sample.json")));
+        var settings = sample.RootElement.GetProperty("Values").EnumerateObject()
+            .Where(p => p.Name.StartsWith("Hybrid__Storage__", StringComparison.Ordinal))
+            .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
+
+        Assert.Contains("Hybrid:Storage:WatermarkTable", settings.Keys);
+        Assert.Contains("Hybrid:Storage:QueueEndpoint", settings.Keys);
+        Assert.Empty(Validate(settings));
+    }
+
     [Theory]
     [InlineData(null, null, "Hybrid:Storage:ConnectionString or Hybrid:Storage:AccountName is required")]
     [InlineData("Hybrid:Storage:AccountName", "Not_Valid", "Hybrid:Storage:AccountName must be 3 to 24 lowercase letters and digits")]
