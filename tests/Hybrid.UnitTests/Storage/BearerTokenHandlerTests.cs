@@ -42,6 +42,29 @@ public sealed class BearerTokenHandlerTests
         Assert.Equal(1, credential.Calls);
     }
 
+    [Fact]
+    public async Task Send_CredentialFails_ThrowsHttpRequestExceptionNamingTheSetting()
+    {
+        var time = new FakeTimeProvider(Start);
+        using var handler = new BearerTokenHandler(new FailingCredential(), time, new RecordingHandler());
+        using var client = new HttpClient(handler);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri("https://acct.queue.core.windows.net/q")));
+
+        Assert.Contains("Hybrid:Storage:AccountName", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no managed identity endpoint", error.Message, StringComparison.Ordinal);
+        Assert.IsType<Azure.Identity.CredentialUnavailableException>(error.InnerException);
+    }
+
+    private sealed class FailingCredential : TokenCredential
+    {
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new Azure.Identity.CredentialUnavailableException("no managed identity endpoint");
+    }
+
     private sealed class CountingCredential(TimeProvider time, TimeSpan lifetime, TimeSpan delay = default) : TokenCredential
     {
         private int _calls;
