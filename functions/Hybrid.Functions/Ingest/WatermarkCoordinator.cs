@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Options;
+
+namespace Hybrid.Functions.Ingest;
+
+/// <summary>
+/// The claim protocol on the <c>(device, epoch)</c> entity, every write conditional on the ETag read just before:
+/// <list type="number">
+/// <item>read; if the watermark covers the batch, everything is a duplicate (no write);</item>
+/// <item>if another claim is live, the caller answers 409 (one claim per device and epoch, because a watermark may
+/// only rise over seqs that are all enqueued);</item>
+/// <item>otherwise write <c>(watermark, claimId, claimThrough = max seq, expires = now + ClaimDuration)</c>; an expired
+/// claim is simply overwritten (taken over);</item>
+/// <item>after every message is sent, write <c>(max seq, no claim)</c>. If that write loses because our claim expired
+/// and was taken over, the items are enqueued all the same; the watermark is raised if still below (never lowered).</item>
+/// </list>
+/// A lost race on a write re-reads and tries again a few times, then reports Busy.
+/// </summary>
+internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<IngestOptions> options, TimeProvider time, ILogger<WatermarkCoordinator> logger)
+{
+    private const int MaxAttempts = 5;
+
+    public async Task<Claim> ClaimAsync(string device, string epoch, long maxSeq, CancellationToken cancellationToken)
+    {
+        Claim? busy = null;
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entry = await store.GetAsync(device, epoch, cancellationToken).ConfigureAwait(false);
+            var state = entry?.State ?? new WatermarkState(0, null, 0, null);
+            if (state.Watermark >= maxSeq)
+            {
+                return new Claim(ClaimOutcome.Covered, state.Watermark, null, 0, null, null);
+            }
+
+            var now = time.GetUtcNow();
+            if (state.ClaimId is not null && state.ClaimExpires is { } expires)
+            {
+                if (expires > now)
+                {
+                    return new Claim(ClaimOutcome.Busy, state.Watermark, null, state.ClaimThrough, expires, null);
+                }
+
+                Log.ClaimTakenOver(logger, device, epoch, state.ClaimId, state.Watermark, state.ClaimThrough, expires);
+            }
+
+            var claimId = Guid.NewGuid().ToString("N");
+            var claimExpires = now + options.Value.ClaimDuration;
+            var claimed = state with { ClaimId = claimId, ClaimThrough = maxSeq, ClaimExpires = claimExpires };
+            var result = entry is null
+                ? await store.TryInsertAsync(device, epoch, claimed, cancellationToken).ConfigureAwait(false)
+                : await store.TryReplaceAsync(device, epoch, claimed, entry.ETag, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome == WriteOutcome.Success)
+            {
+                return new Claim(ClaimOutcome.Claimed, state.Watermark, claimId, maxSeq, claimExpires, result.ETag);
+            }
+
+            // Another instance wrote between our read and our write: read again and decide afresh.
+            busy = new Claim(ClaimOutcome.Busy, state.Watermark, null, maxSeq, now + options.Value.ConflictRetryAfter, null);
+        }
+
+        return busy!;
+    }
+
+    /// <summary>Everything through <paramref name="watermark"/> is enqueued: raise the watermark and drop our claim.</summary>
+    /// <returns>The watermark now stored (at least <paramref name="watermark"/> unless we gave up racing).</returns>
+    public async Task<long> CompleteAsync(string device, string epoch, Claim claim, long watermark, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var result = await store.TryReplaceAsync(device, epoch, new WatermarkState(watermark, null, 0, null), claim.ETag!, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == WriteOutcome.Success)
+        {
+            return watermark;
+        }
+
+        // Our claim expired and another request took it over: it may be re-sending part of our range (the at-least-once
+        // edge case that ClaimDuration, and stopping sends at 80 % of it, make rare). Our items are all enqueued, so
+        // raising the watermark to ours is safe and spares later requests; the other claim's fields stay as they are.
+        Log.ClaimLost(logger, device, epoch, claim.ClaimId!, claim.Watermark, watermark);
+        return await RaiseAsync(device, epoch, watermark, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sending failed part-way: record the prefix known to be enqueued (<paramref name="enqueuedThrough"/>) and drop our
+    /// claim so a retry need not wait for it to expire. Best effort: if storage is down the claim simply expires.
+    /// </summary>
+    public async Task ReleaseAsync(string device, string epoch, Claim claim, long enqueuedThrough, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var state = new WatermarkState(Math.Max(claim.Watermark, enqueuedThrough), null, 0, null);
+        try
+        {
+            var result = await store.TryReplaceAsync(device, epoch, state, claim.ETag!, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome != WriteOutcome.Success && enqueuedThrough > claim.Watermark)
+            {
+                await RaiseAsync(device, epoch, enqueuedThrough, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or HttpRequestException or OperationCanceledException)
+        {
+            Log.ReleaseFailed(logger, device, epoch, claim.ClaimId!, ex.Message);
+        }
+    }
+
+    private async Task<long> RaiseAsync(string device, string epoch, long watermark, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entry = await store.GetAsync(device, epoch, cancellationToken).ConfigureAwait(false);
+            if (entry is null)
+            {
+                // Cannot happen (entities are never deleted); insert rather than lose the information.
+                var inserted = await store.TryInsertAsync(device, epoch, new WatermarkState(watermark, null, 0, null), cancellationToken).ConfigureAwait(false);
+                if (inserted.Outcome == WriteOutcome.Success)
+                {
+                    return watermark;
+                }
+
+                continue;
+            }
+
+            if (entry.State.Watermark >= watermark)
+            {
+                return entry.State.Watermark;
+            }
+
+            var raised = await store.TryReplaceAsync(device, epoch, entry.State with { Watermark = watermark }, entry.ETag, cancellationToken).ConfigureAwait(false);
+            if (raised.Outcome == WriteOutcome.Success)
+            {
+                return watermark;
+            }
+        }
+
+        Log.RaiseGaveUp(logger, device, epoch, watermark);
+        return watermark;
+    }
+}
