@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Hybrid.Functions.Ingest;
 
 /// <summary>Settings of <c>POST /api/ingest</c>, section <c>Hybrid:Ingest</c> (environment: <c>Hybrid__Ingest__*</c>).</summary>
@@ -21,15 +19,12 @@ internal sealed class IngestOptions
     public bool RequireFunctionKey { get; set; } = true;
 
     /// <summary>Largest request body as sent (compressed when gzip), in bytes.</summary>
-    [Range(1024, 256 * 1024 * 1024, ErrorMessage = "Hybrid:Ingest:MaxBodyBytes must be between 1024 and 268435456 bytes (default 4194304 = 4 MiB).")]
     public int MaxBodyBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Largest body after gzip decompression, in bytes (the gzip-bomb guard).</summary>
-    [Range(1024, 1024 * 1024 * 1024, ErrorMessage = "Hybrid:Ingest:MaxDecompressedBytes must be between 1024 and 1073741824 bytes (default 16777216 = 16 MiB).")]
     public int MaxDecompressedBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Largest number of items in one batch.</summary>
-    [Range(1, 100_000, ErrorMessage = "Hybrid:Ingest:MaxItems must be between 1 and 100000 (default 1000).")]
     public int MaxItems { get; set; } = 1000;
 
     /// <summary>Items whose <c>ts</c> is older than now minus this are rejected.</summary>
@@ -51,10 +46,8 @@ internal sealed class IngestOptions
     public TimeSpan UnavailableRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Queue messages sent at once per request.</summary>
-    [Range(1, 256, ErrorMessage = "Hybrid:Ingest:MaxParallelSends must be between 1 and 256 (default 16).")]
     public int MaxParallelSends { get; set; } = 16;
 
     /// <summary>Watermarks remembered in memory (a fast path for pure duplicates only; never trusted to enqueue).</summary>
-    [Range(0, 10_000_000, ErrorMessage = "Hybrid:Ingest:WatermarkCacheSize must be between 0 (off) and 10000000 (default 100000).")]
     public int WatermarkCacheSize { get; set; } = 100_000;
 }

@@ -2,20 +2,22 @@ using Microsoft.Extensions.Options;
 
 namespace Hybrid.Functions.Ingest;
 
-/// <summary>DataAnnotations (source-generated) plus the rules that span fields or need a <see cref="TimeSpan"/> range.</summary>
+/// <summary>
+/// Every rule on <see cref="IngestOptions"/>, each failure naming its setting and the accepted range. (Hand-written:
+/// the source-generated DataAnnotations validator drops <c>ErrorMessage</c> on <c>[Range]</c>, and most rules here
+/// are <see cref="TimeSpan"/> ranges or span two fields anyway.)
+/// </summary>
 internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
 {
-    private readonly IngestOptionsAnnotationsValidator _annotations = new();
-
     public ValidateOptionsResult Validate(string? name, IngestOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        var annotations = _annotations.Validate(name, options);
-        if (annotations.Failed)
-        {
-            failures.AddRange(annotations.Failures);
-        }
+        Require(failures, "MaxBodyBytes", options.MaxBodyBytes, 1024, 256 * 1024 * 1024, "4194304 = 4 MiB");
+        Require(failures, "MaxDecompressedBytes", options.MaxDecompressedBytes, 1024, 1024 * 1024 * 1024, "16777216 = 16 MiB");
+        Require(failures, "MaxItems", options.MaxItems, 1, 100_000, "1000");
+        Require(failures, "MaxParallelSends", options.MaxParallelSends, 1, 256, "16");
+        Require(failures, "WatermarkCacheSize", options.WatermarkCacheSize, 0, 10_000_000, "100000; 0 turns the cache off");
 
         if (options.RequireFunctionKey && string.IsNullOrEmpty(options.FunctionKey))
         {
@@ -34,6 +36,14 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         Require(failures, "ConflictRetryAfter", options.ConflictRetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "00:00:01");
         Require(failures, "UnavailableRetryAfter", options.UnavailableRetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "00:00:05");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Require(List<string> failures, string setting, int value, int min, int max, string example)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add($"Hybrid:Ingest:{setting} is {value}; it must be between {min} and {max} (default {example}).");
+        }
     }
 
     private static void Require(List<string> failures, string setting, TimeSpan value, TimeSpan min, TimeSpan max, string example)

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Hybrid.Functions.Ingest;
 
 /// <summary>Fan-out settings, section <c>Hybrid:Routing</c> (environment: <c>Hybrid__Routing__*</c>).</summary>
@@ -23,6 +21,5 @@ internal sealed class RoutingOptions
     public PackingMode Packing { get; set; } = PackingMode.Packed;
 
     /// <summary>Upper bound of one queue message as the service counts it (base64-encoded text).</summary>
-    [Range(4096, ServiceMaxMessageBytes, ErrorMessage = "Hybrid:Routing:MaxMessageBytes must be between 4096 and 65536 (the service limit, counted after base64).")]
     public int MaxMessageBytes { get; set; } = ServiceMaxMessageBytes;
 }

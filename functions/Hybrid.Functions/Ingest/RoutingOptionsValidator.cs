@@ -7,16 +7,16 @@ namespace Hybrid.Functions.Ingest;
 /// <summary>Checks queue names against the Azure Storage rules and route patterns against the type alphabet.</summary>
 internal sealed partial class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
 {
-    private readonly RoutingOptionsAnnotationsValidator _annotations = new();
+    /// <summary>Smallest message limit: a 32 KiB payload with the longest type, source and key, escaped, in base64.</summary>
+    public const int MinMessageBytes = 48 * 1024;
 
     public ValidateOptionsResult Validate(string? name, RoutingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        var annotations = _annotations.Validate(name, options);
-        if (annotations.Failed)
+        if (options.MaxMessageBytes is < MinMessageBytes or > RoutingOptions.ServiceMaxMessageBytes)
         {
-            failures.AddRange(annotations.Failures);
+            failures.Add($"Hybrid:Routing:MaxMessageBytes is {options.MaxMessageBytes}; it must be between {MinMessageBytes} (the largest valid item must fit) and {RoutingOptions.ServiceMaxMessageBytes} (the service limit, counted after base64).");
         }
 
         CheckQueue(failures, "Hybrid:Routing:DefaultQueue", options.DefaultQueue);

@@ -75,7 +75,7 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
         // edge case that ClaimDuration, and stopping sends at 80 % of it, make rare). Our items are all enqueued, so
         // raising the watermark to ours is safe and spares later requests; the other claim's fields stay as they are.
         Log.ClaimLost(logger, device, epoch, claim.ClaimId!, claim.Watermark, watermark);
-        return await RaiseAsync(device, epoch, watermark, cancellationToken).ConfigureAwait(false);
+        return await RaiseAsync(device, epoch, watermark, claim.ClaimId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -89,9 +89,9 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
         try
         {
             var result = await store.TryReplaceAsync(device, epoch, state, claim.ETag!, cancellationToken).ConfigureAwait(false);
-            if (result.Outcome != WriteOutcome.Success && enqueuedThrough > claim.Watermark)
+            if (result.Outcome != WriteOutcome.Success)
             {
-                await RaiseAsync(device, epoch, enqueuedThrough, cancellationToken).ConfigureAwait(false);
+                await RaiseAsync(device, epoch, state.Watermark, claim.ClaimId, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is StorageUnavailableException or HttpRequestException or OperationCanceledException)
@@ -100,7 +100,8 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
         }
     }
 
-    private async Task<long> RaiseAsync(string device, string epoch, long watermark, CancellationToken cancellationToken)
+    /// <summary>Raises the stored watermark to at least <paramref name="watermark"/>, dropping the claim if it is still ours.</summary>
+    private async Task<long> RaiseAsync(string device, string epoch, long watermark, string? ourClaimId, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -117,15 +118,20 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
                 continue;
             }
 
-            if (entry.State.Watermark >= watermark)
+            var ours = ourClaimId is not null && entry.State.ClaimId == ourClaimId;
+            if (entry.State.Watermark >= watermark && !ours)
             {
                 return entry.State.Watermark;
             }
 
-            var raised = await store.TryReplaceAsync(device, epoch, entry.State with { Watermark = watermark }, entry.ETag, cancellationToken).ConfigureAwait(false);
+            // Another request's claim stays as it is: it may still be sending, and completes or expires on its own.
+            var state = ours
+                ? new WatermarkState(Math.Max(watermark, entry.State.Watermark), null, 0, null)
+                : entry.State with { Watermark = watermark };
+            var raised = await store.TryReplaceAsync(device, epoch, state, entry.ETag, cancellationToken).ConfigureAwait(false);
             if (raised.Outcome == WriteOutcome.Success)
             {
-                return watermark;
+                return state.Watermark;
             }
         }
 
