@@ -1,8 +1,10 @@
 using Hybrid.Functions.Health;
 using Hybrid.Functions.Hosting;
+using Hybrid.Functions.Storage;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.ConfigureFunctionHost();
+builder.Services.AddStorage(builder.Configuration);
 
 var app = builder.Build();
 app.MapHealthApi();

@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using Hybrid.Edge.Mqtt;
+using Hybrid.Edge.Store;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -37,6 +40,8 @@ internal static class AgentHost
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<AgentLifetimeLogger>();
+        builder.Services.AddStore(builder.Configuration);
+        builder.Services.AddMqtt(builder.Configuration);
         return builder;
     }
 
@@ -62,14 +67,23 @@ internal static class AgentHost
     /// <summary>Runs every options validator once and returns the failure messages (empty when valid).</summary>
     public static IReadOnlyList<string> Validate(IServiceProvider services)
     {
+        var failures = new List<string>();
+        Collect<AgentOptions>(services, failures);
+        Collect<StoreOptions>(services, failures);
+        Collect<MqttOptions>(services, failures);
+        return failures;
+    }
+
+    private static void Collect<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(IServiceProvider services, List<string> failures)
+        where TOptions : class
+    {
         try
         {
-            _ = services.GetRequiredService<IOptions<AgentOptions>>().Value;
-            return [];
+            _ = services.GetRequiredService<IOptions<TOptions>>().Value;
         }
         catch (OptionsValidationException ex)
         {
-            return ex.Failures.ToList();
+            failures.AddRange(ex.Failures);
         }
     }
 }

@@ -1,0 +1,255 @@
+using Microsoft.Data.Sqlite;
+
+namespace Hybrid.Edge.Store;
+
+/// <summary>
+/// One sink's reader: its own SQLite connection (WAL lets it read while the writer commits), its cursors cached
+/// in memory and written through on advance. Calls are serialized by a gate, so a sink may read ahead and
+/// advance from different tasks.
+/// </summary>
+internal sealed class SinkLog : ISinkLog, IDisposable
+{
+    private readonly ReadingStore _store;
+    private readonly LaneState[] _lanes;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand[] _read;
+    private readonly SqliteCommand _advance;
+    private readonly long[] _cursors = new long[2];
+
+    public SinkLog(ReadingStore store, string sink, LaneState[] lanes)
+    {
+        _store = store;
+        _lanes = lanes;
+        Sink = sink;
+        _connection = store.OpenConnection();
+        _read = [CreateRead(Lane.High), CreateRead(Lane.Normal)];
+        _advance = _connection.CreateCommand();
+        _advance.CommandText = "INSERT INTO cursors (sink, lane, seq) VALUES ($sink, $lane, $seq) ON CONFLICT (sink, lane) DO UPDATE SET seq = max(seq, excluded.seq)";
+        _advance.Parameters.AddWithValue("$sink", sink);
+        _advance.Parameters.Add("$lane", SqliteType.Integer);
+        _advance.Parameters.Add("$seq", SqliteType.Integer);
+
+        using var load = _connection.CreateCommand();
+        load.CommandText = "SELECT lane, seq FROM cursors WHERE sink = $sink";
+        load.Parameters.AddWithValue("$sink", sink);
+        using var reader = load.ExecuteReader();
+        while (reader.Read())
+        {
+            var lane = reader.GetInt32(0);
+            if (lane is 0 or 1)
+            {
+                _cursors[lane] = reader.GetInt64(1);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public string Sink { get; }
+
+    /// <inheritdoc />
+    public string DeviceId => _store.DeviceId;
+
+    /// <inheritdoc />
+    public string GetEpoch(Lane lane) => _lanes[(int)lane].Epoch;
+
+    /// <inheritdoc />
+    public long GetCursor(Lane lane) => Volatile.Read(ref _cursors[(int)lane]);
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<StoredReading>> ReadAsync(Lane lane, long afterSeq, int maxCount, int maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        var head = _lanes[(int)lane].HeadSeq;
+        if (afterSeq >= head)
+        {
+            return [];
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Bounded by the published head: a row committed a moment ago but not yet published is left for the
+            // next read, so a sink never holds a seq that AdvanceAsync would refuse as beyond the head.
+            var command = _read[(int)lane];
+            command.Parameters[0].Value = afterSeq;
+            command.Parameters[1].Value = head;
+            command.Parameters[2].Value = maxCount;
+            var readings = new List<StoredReading>(Math.Min(maxCount, (int)Math.Min(head - afterSeq, 4096)));
+            long bytes = 0;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var payload = (byte[])reader.GetValue(5);
+                var reading = new StoredReading(
+                    lane,
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                    reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    payload);
+                bytes += StoreSchema.RowBytes(reading.Type, reading.Source, reading.Key, payload.Length);
+                if (readings.Count > 0 && bytes > maxBytes)
+                {
+                    break;
+                }
+
+                readings.Add(reading);
+            }
+
+            return readings;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask AdvanceAsync(Lane lane, long throughSeq, CancellationToken cancellationToken)
+    {
+        var head = _lanes[(int)lane].HeadSeq;
+        if (throughSeq > head)
+        {
+            throw new ArgumentOutOfRangeException(nameof(throughSeq), throughSeq, $"Sink {Sink} cannot advance the {lane} lane past its head {head}.");
+        }
+
+        if (throughSeq <= GetCursor(lane))
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _advance.Parameters[1].Value = (int)lane;
+            _advance.Parameters[2].Value = throughSeq;
+            _advance.ExecuteNonQuery();
+            if (throughSeq > _cursors[(int)lane])
+            {
+                Volatile.Write(ref _cursors[(int)lane], throughSeq);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeadLetterAsync(Lane lane, IReadOnlyList<DeadLetterItem> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var head = _lanes[(int)lane].HeadSeq;
+        foreach (var item in items)
+        {
+            if (item.Seq <= 0 || item.Seq > head)
+            {
+                throw new ArgumentOutOfRangeException(nameof(items), item.Seq, $"Sink {Sink} cannot dead-letter seq {item.Seq} of the {lane} lane (head {head}).");
+            }
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var copy = _connection.CreateCommand();
+            copy.Transaction = transaction;
+
+            // A copy of the reading goes with the reason: retention may delete the log row once cursors pass it.
+            copy.CommandText = $"""
+                INSERT INTO dead_letters (sink, lane, seq, reason, at, type, ts, source, key, payload)
+                SELECT $sink, $lane, $seq, $reason, $at, l.type, l.ts, l.source, l.key, l.payload
+                FROM (SELECT 1) LEFT JOIN {StoreSchema.LogTable(lane)} l ON l.seq = $seq
+                """;
+            copy.Parameters.AddWithValue("$sink", Sink);
+            copy.Parameters.AddWithValue("$lane", (int)lane);
+            copy.Parameters.AddWithValue("$at", _store.Time.GetUtcNow().ToUnixTimeMilliseconds());
+            var seq = copy.Parameters.Add("$seq", SqliteType.Integer);
+            var reason = copy.Parameters.Add("$reason", SqliteType.Text);
+            foreach (var item in items)
+            {
+                seq.Value = item.Seq;
+                reason.Value = item.Reason;
+                copy.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask WaitForReadingsAsync(long afterSeqHigh, long afterSeqNormal, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Take the signal before checking the heads: a commit between the check and the wait then still wakes us.
+            var changed = _store.HeadChanged;
+            if (_lanes[0].HeadSeq > afterSeqHigh || _lanes[1].HeadSeq > afterSeqNormal)
+            {
+                return;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Backlog over both lanes, the oldest undelivered reading's age and the dead-letter count.</summary>
+    public async ValueTask<SinkStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var cursorHigh = GetCursor(Lane.High);
+        var cursorNormal = GetCursor(Lane.Normal);
+        var backlog = _lanes[0].BacklogAfter(cursorHigh) + _lanes[1].BacklogAfter(cursorNormal);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                SELECT min(ts) FROM (
+                  SELECT (SELECT ts FROM log_high WHERE seq > $high ORDER BY seq LIMIT 1) AS ts
+                  UNION ALL SELECT (SELECT ts FROM log_normal WHERE seq > $normal ORDER BY seq LIMIT 1));
+                SELECT count(*) FROM dead_letters WHERE sink = $sink;
+                """;
+            command.Parameters.AddWithValue("$high", cursorHigh);
+            command.Parameters.AddWithValue("$normal", cursorNormal);
+            command.Parameters.AddWithValue("$sink", Sink);
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            TimeSpan? oldest = reader.IsDBNull(0) ? null : now - DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0));
+            reader.NextResult();
+            reader.Read();
+            return new SinkStats(Sink, cursorHigh, cursorNormal, backlog, oldest, reader.GetInt64(0));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _read)
+        {
+            command.Dispose();
+        }
+
+        _advance.Dispose();
+        _connection.Dispose();
+        _gate.Dispose();
+    }
+
+    private SqliteCommand CreateRead(Lane lane)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT seq, type, ts, source, key, payload FROM {StoreSchema.LogTable(lane)} WHERE seq > $after AND seq <= $head ORDER BY seq LIMIT $limit";
+        command.Parameters.Add("$after", SqliteType.Integer);
+        command.Parameters.Add("$head", SqliteType.Integer);
+        command.Parameters.Add("$limit", SqliteType.Integer);
+        return command;
+    }
+}
