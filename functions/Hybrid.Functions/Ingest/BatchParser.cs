@@ -27,7 +27,7 @@ internal static class BatchParser
         }
         catch (JsonException ex)
         {
-            return (null, BadRequest($"The body is not a valid batch: {OneLine(ex.Message)}"));
+            return (null, BadRequest($"The body is not a valid batch: {ReasonText.OneLine(ex.Message)}"));
         }
 
         if (batch is null)
@@ -37,12 +37,12 @@ internal static class BatchParser
 
         if (!WireRules.IsValidDevice(batch.Device))
         {
-            return (null, BadRequest($"device '{Echo(batch.Device)}' must be 1-64 characters from A-Z a-z 0-9 . _ -"));
+            return (null, BadRequest($"device '{ReasonText.Quote(batch.Device)}' must be 1-64 characters from A-Z a-z 0-9 . _ -"));
         }
 
         if (batch.Epoch is null || !EpochId.IsValid(batch.Epoch))
         {
-            return (null, BadRequest($"epoch '{Echo(batch.Epoch)}' is not an epoch id (a ULID: 26 upper-case Crockford base-32 characters)."));
+            return (null, BadRequest($"epoch '{ReasonText.Quote(batch.Epoch)}' is not an epoch id (a ULID: 26 upper-case Crockford base-32 characters)."));
         }
 
         if (batch.Messages is null)
@@ -60,8 +60,4 @@ internal static class BatchParser
     }
 
     private static IngestProblem BadRequest(string reason) => new(StatusCodes.Status400BadRequest, reason);
-
-    private static string Echo(string? value) => value is null ? "null" : RequestBodyReader.Truncate(value);
-
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

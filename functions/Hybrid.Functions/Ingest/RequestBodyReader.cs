@@ -27,7 +27,7 @@ internal static class RequestBodyReader
         if (!gzip && encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
         {
             return (null, new IngestProblem(StatusCodes.Status415UnsupportedMediaType,
-                $"Content-Encoding '{Truncate(encoding)}' is not supported; send the JSON as is or with Content-Encoding: gzip."));
+                $"Content-Encoding '{ReasonText.Quote(encoding)}' is not supported; send the JSON as is or with Content-Encoding: gzip."));
         }
 
         if (request.ContentLength > options.MaxBodyBytes)
@@ -135,13 +135,11 @@ internal static class RequestBodyReader
             return null;
         }
 
-        return new IngestProblem(StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{Truncate(contentType)}' is not supported; send application/json.");
+        return new IngestProblem(StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{ReasonText.Quote(contentType)}' is not supported; send application/json.");
     }
 
     private static IngestProblem TooLarge(long? length, int limit) => new(StatusCodes.Status413PayloadTooLarge,
         length is { } l
             ? string.Create(CultureInfo.InvariantCulture, $"The body is {l} bytes; at most {limit} bytes are accepted (Hybrid:Ingest:MaxBodyBytes). Send smaller batches.")
             : string.Create(CultureInfo.InvariantCulture, $"The body is larger than {limit} bytes (Hybrid:Ingest:MaxBodyBytes). Send smaller batches."));
-
-    internal static string Truncate(string value) => value.Length <= 64 ? value : string.Concat(value.AsSpan(0, 64), "…");
 }

@@ -17,6 +17,7 @@ public sealed class BatchParserTests
     [InlineData("{\"device\":\"bad id\",\"epoch\":\"" + Epoch + "\",\"messages\":[]}", 400, "device 'bad id' must be 1-64 characters")]
     [InlineData("{\"device\":\"pi\",\"epoch\":\"01jd3zk5v7q8r9s0t1v2w3x4y5\",\"messages\":[]}", 400, "is not an epoch id")]
     [InlineData("null", 400, "JSON null")]
+    [InlineData("{\"device\":\"a\\nINFO forged\",\"epoch\":\"" + Epoch + "\",\"messages\":[]}", 400, "device 'a?INFO forged' must be")]
     [InlineData("[1,2]", 400, "The body is not a valid batch")]
     public void Parse_MalformedBody_RefusesWithStatusAndReason(string body, int status, string reason)
     {
