@@ -15,6 +15,8 @@ internal sealed class InMemoryWatermarkStore : IWatermarkStore
 
     public int Writes { get; private set; }
 
+    public int Reads { get; private set; }
+
     public WatermarkState? this[string device, string epoch]
     {
         get
@@ -31,6 +33,7 @@ internal sealed class InMemoryWatermarkStore : IWatermarkStore
         ThrowIfDown();
         lock (_lock)
         {
+            Reads++;
             return Task.FromResult(_entities.TryGetValue((device, epoch), out var entry) ? entry : null);
         }
     }

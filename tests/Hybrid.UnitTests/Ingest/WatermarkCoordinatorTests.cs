@@ -98,5 +98,36 @@ public sealed class WatermarkCoordinatorTests
         Assert.Equal(ClaimOutcome.Busy, (await sut.ClaimAsync("pi", Epoch, 10, default)).Outcome);
     }
 
+    [Fact]
+    public async Task Claim_AfterOurOwnCompletion_SkipsTheReadAndStillWritesConditionally()
+    {
+        var sut = CreateSut();
+        await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, 10, default), 10, default);
+        var reads = _store.Reads;
+
+        var next = await sut.ClaimAsync("pi", Epoch, 20, default);
+
+        Assert.Equal(reads, _store.Reads);
+        Assert.Equal((ClaimOutcome.Claimed, 10L), (next.Outcome, next.Watermark));
+        Assert.Equal(next.ClaimId, _store["pi", Epoch]!.ClaimId);
+    }
+
+    [Fact]
+    public async Task Claim_RememberedEntryOutdatedByAnotherInstance_ReadsAndClaimsAboveTheirWatermark()
+    {
+        var instanceA = CreateSut();
+        var instanceB = CreateSut();
+        await instanceA.CompleteAsync("pi", Epoch, await instanceA.ClaimAsync("pi", Epoch, 10, default), 10, default);
+        await instanceB.CompleteAsync("pi", Epoch, await instanceB.ClaimAsync("pi", Epoch, 20, default), 20, default);
+
+        // A remembers watermark 10; its conditional write fails on B's newer ETag, so it reads and sees 20.
+        var covered = await instanceA.ClaimAsync("pi", Epoch, 15, default);
+        var claim = await instanceA.ClaimAsync("pi", Epoch, 30, default);
+
+        Assert.Equal((ClaimOutcome.Covered, 20L), (covered.Outcome, covered.Watermark));
+        Assert.Equal((ClaimOutcome.Claimed, 20L), (claim.Outcome, claim.Watermark));
+        Assert.Equal(new WatermarkState(20, claim.ClaimId, 30, Now.AddSeconds(60)), _store["pi", Epoch]);
+    }
+
     private WatermarkCoordinator CreateSut() => new(_store, Microsoft.Extensions.Options.Options.Create(new IngestOptions()), _time, NullLogger<WatermarkCoordinator>.Instance);
 }
