@@ -26,7 +26,14 @@ internal sealed class StorageTransport : IDisposable
     private readonly ILogger _logger;
     private readonly int _maxAttempts;
 
-    public StorageTransport(StorageAccount account, StorageOptions options, TimeProvider timeProvider, ILogger logger, TokenCredential? credential = null)
+    // configureHandler adjusts the socket handler before use (tests trust a self-signed certificate with it).
+    public StorageTransport(
+        StorageAccount account,
+        StorageOptions options,
+        TimeProvider timeProvider,
+        ILogger logger,
+        TokenCredential? credential = null,
+        Action<SocketsHttpHandler>? configureHandler = null)
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(options);
@@ -45,6 +52,7 @@ internal sealed class StorageTransport : IDisposable
             UseCookies = false,
             UseProxy = false,
         };
+        configureHandler?.Invoke(sockets);
         HttpMessageHandler handler = account.SharedKey is { } key
             ? new SharedKeyHandler(key, timeProvider, sockets)
             : new BearerTokenHandler(
