@@ -17,8 +17,14 @@ namespace Hybrid.Functions.Storage;
 /// </summary>
 internal sealed class StorageTransport : IDisposable
 {
-    /// <summary>REST API version sent as <c>x-ms-version</c> (known to Azure and to Azurite 3.35).</summary>
+    /// <summary>Queue REST API version sent as <c>x-ms-version</c> (known to Azure and to Azurite 3.35).</summary>
     public const string ApiVersion = "2025-01-05";
+
+    /// <summary>
+    /// Table REST API version: the one the Azure SDK's table client pins (the Table API has not changed since), known
+    /// to Azure's table service, Cosmos DB's Table API and Azurite alike.
+    /// </summary>
+    public const string TableApiVersion = "2019-02-02";
 
     private readonly HttpClient _client;
     private readonly ResiliencePipeline<HttpResponseMessage> _retrying;
@@ -90,7 +96,7 @@ internal sealed class StorageTransport : IDisposable
                 {
                     using var request = s.CreateRequest(s.State);
                     request.Options.Set(StorageRequestOptions.Service, s.Service);
-                    request.Headers.TryAddWithoutValidation("x-ms-version", ApiVersion);
+                    request.Headers.TryAddWithoutValidation("x-ms-version", s.Service == StorageService.Table ? TableApiVersion : ApiVersion);
                     return await s.Client.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
                 },
                 context,
