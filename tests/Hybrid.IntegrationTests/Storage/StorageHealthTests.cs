@@ -15,6 +15,7 @@ public sealed class StorageHealthTests
         {
             ["Hybrid__Storage__ConnectionString"] = azurite.ConnectionString,
             ["Hybrid__Storage__RequestTimeout"] = "00:00:02",
+            ["Hybrid__Ingest__FunctionKey"] = "health-test-key",
         });
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
 
