@@ -23,6 +23,9 @@ public sealed class FunctionAppServer : IAsyncDisposable
     /// <summary>Base address, e.g. <c>http://127.0.0.1:5123/</c>.</summary>
     public Uri BaseAddress => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/");
 
+    /// <summary>The app's OS process id while it runs (for RSS readings in benchmarks).</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>The app's log so far.</summary>
     public string Output => _process?.Output ?? "";
 

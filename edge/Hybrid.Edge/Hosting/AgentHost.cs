@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using Hybrid.Edge.Capture;
+using Hybrid.Edge.Mqtt;
 using Hybrid.Edge.Store;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +42,8 @@ internal static class AgentHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<AgentLifetimeLogger>();
         builder.Services.AddStore(builder.Configuration);
+        builder.Services.AddMqtt(builder.Configuration);
+        builder.Services.AddCapture(builder.Configuration);
         return builder;
     }
 
@@ -64,15 +69,24 @@ internal static class AgentHost
     /// <summary>Runs every options validator once and returns the failure messages (empty when valid).</summary>
     public static IReadOnlyList<string> Validate(IServiceProvider services)
     {
+        var failures = new List<string>();
+        Collect<AgentOptions>(services, failures);
+        Collect<StoreOptions>(services, failures);
+        Collect<MqttOptions>(services, failures);
+        Collect<SimulatedCaptureOptions>(services, failures);
+        return failures;
+    }
+
+    private static void Collect<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(IServiceProvider services, List<string> failures)
+        where TOptions : class
+    {
         try
         {
-            _ = services.GetRequiredService<IOptions<AgentOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<StoreOptions>>().Value;
-            return [];
+            _ = services.GetRequiredService<IOptions<TOptions>>().Value;
         }
         catch (OptionsValidationException ex)
         {
-            return ex.Failures.ToList();
+            failures.AddRange(ex.Failures);
         }
     }
 }

@@ -1,0 +1,107 @@
+using Hybrid.Edge.Hosting;
+using Hybrid.Edge.Mqtt;
+using Hybrid.Edge.Store;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Log = Hybrid.Edge.Mqtt.Log;
+
+namespace Hybrid.Edge.Capture;
+
+/// <summary>
+/// The <c>mqtt</c> capture source: its own connection (client id <c>{clientId}-capture</c>) subscribed to
+/// <c>Hybrid:Mqtt:Capture:Topics</c>; each message becomes a reading written to the store without blocking.
+/// </summary>
+internal sealed class MqttCaptureService(
+    IOptions<MqttOptions> options,
+    IOptions<AgentOptions> agent,
+    IServiceProvider services,
+    IMqttClientFactory clients,
+    TimeProvider time,
+    ILogger<MqttCaptureService> logger) : BackgroundService
+{
+    private const string Role = "capture";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var mqtt = options.Value;
+        if (!mqtt.Capture.Enabled)
+        {
+            return;
+        }
+
+        var writer = services.GetService<IReadingWriter>();
+        if (writer is null)
+        {
+            Log.MqttCaptureNoStore(logger);
+            return;
+        }
+
+        var device = agent.Value.EffectiveDeviceId;
+        var clientId = (mqtt.ClientId.Length > 0 ? mqtt.ClientId : $"hybrid-{device}") + "-capture";
+        IMqttClient client;
+        MqttReadingMapper mapper;
+        try
+        {
+            mapper = CreateMapper(mqtt, device, time);
+            client = clients.Create(MqttClientSettings.From(mqtt, clientId, statusTopic: null));
+        }
+        catch (MqttConfigurationException ex)
+        {
+            Log.MqttConfigurationError(logger, Role, ex.Message);
+            return;
+        }
+
+        var endpoint = $"{mqtt.Host}:{mqtt.Port}";
+        client.ConnectionChanged += (_, e) => MqttSinkService.LogConnection(logger, Role, endpoint, clientId, e);
+        await using (client.ConfigureAwait(false))
+        {
+            try
+            {
+                _ = await client.ConnectAsync(stoppingToken).ConfigureAwait(false);
+                foreach (var filter in mqtt.Capture.Topics)
+                {
+                    var result = await client.SubscribeAsync(filter, mqtt.Capture.Qos, stoppingToken).ConfigureAwait(false);
+                    if (result.Status == PublishStatus.Rejected)
+                    {
+                        Log.MqttCaptureSubscribeFailed(logger, filter, result.Error ?? "");
+                    }
+                }
+
+                await foreach (var message in client.Messages.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    if (mapper.TryMap(message, out var reading) && !writer.TryWrite(reading))
+                    {
+                        Log.MqttCaptureDropped(logger, message.Topic);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.MqttFailed(logger, Role, ex);
+            }
+            finally
+            {
+                await client.DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The mapper with the loop guard: the sink's topics for this device and the status/health topics.</summary>
+    internal static MqttReadingMapper CreateMapper(MqttOptions mqtt, string device, TimeProvider time)
+    {
+        var prefix = mqtt.TopicPrefix.TrimEnd('/');
+        var own = new List<string> { $"{prefix}/{device}/status", $"{prefix}/{device}/health" };
+        if (mqtt.Enabled)
+        {
+            var sink = MqttSinkSettings.From(mqtt, device);
+            own.Add(sink.Template.ToFilter(device));
+        }
+
+        return new MqttReadingMapper(mqtt.Capture.TypeMap, own, time);
+    }
+}

@@ -1,0 +1,208 @@
+using Hybrid.Edge.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Hybrid.Edge.Mqtt;
+
+/// <summary>
+/// Publishes the store's readings from the sink's cursor: the high lane first, up to
+/// <see cref="MqttSinkSettings.InflightWindow"/> readings unacknowledged at a time. The cursor of a lane moves only
+/// over readings whose publishes completed in order (contiguously acknowledged), so a crash or restart resumes
+/// exactly after the last reading the broker confirmed; duplicates are possible at QoS 1, gaps are not.
+/// </summary>
+internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSettings settings, TimeProvider time, ILogger logger) : IDisposable
+{
+    private static readonly Lane[] Lanes = [Lane.High, Lane.Normal];
+    private const int MaxReadBytes = 1 << 20;
+    private readonly Queue<Inflight> _inflight = new();
+    private readonly ReadingJson _json = new();
+    private readonly List<DeadLetterItem>[] _deadLetters = [[], []];
+    private readonly long[] _next = new long[2];
+    private readonly long[] _acked = new long[2];
+    private readonly long[] _advanced = new long[2];
+    private IReadOnlyList<StoredReading> _buffer = [];
+    private int _bufferIndex;
+    private long _lastAdvance;
+
+    public MqttSinkCounters Counters { get; } = new();
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled; the cursor is saved on the way out.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        foreach (var lane in Lanes)
+        {
+            _next[(int)lane] = _acked[(int)lane] = _advanced[(int)lane] = log.GetCursor(lane);
+        }
+
+        var epochs = new[] { log.GetEpoch(Lane.High), log.GetEpoch(Lane.Normal) };
+        _lastAdvance = time.GetTimestamp();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await DrainCompletedAsync(cancellationToken).ConfigureAwait(false);
+                await FillWindowAsync(epochs, cancellationToken).ConfigureAwait(false);
+                Counters.Inflight = _inflight.Count;
+                if (_inflight.Count == 0)
+                {
+                    await SaveCursorsAsync(cancellationToken).ConfigureAwait(false);
+                    await log.WaitForReadingsAsync(_next[(int)Lane.High], _next[(int)Lane.Normal], cancellationToken).ConfigureAwait(false);
+                }
+                else if (_inflight.Count >= settings.InflightWindow)
+                {
+                    await WaitForHeadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Room in the window and nothing left in the store: wake on the oldest ack or on a new reading.
+                    using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    var head = _inflight.Peek().Task;
+                    var readings = log.WaitForReadingsAsync(_next[(int)Lane.High], _next[(int)Lane.Normal], wake.Token).AsTask();
+                    await Task.WhenAny(head, readings).ConfigureAwait(false);
+                    await wake.CancelAsync().ConfigureAwait(false);
+                    await readings.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Whatever completed before the stop still moves the cursor, so a restart re-sends as little as possible.
+            DrainCompletedWithoutResend();
+            await SaveCursorsAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitForHeadAsync(CancellationToken cancellationToken)
+    {
+        var head = _inflight.Peek().Task;
+        if (!head.IsCompleted)
+        {
+            await head.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FillWindowAsync(string[] epochs, CancellationToken cancellationToken)
+    {
+        while (_inflight.Count < settings.InflightWindow)
+        {
+            if (_bufferIndex >= _buffer.Count)
+            {
+                var batch = Math.Clamp(settings.InflightWindow, 64, 1000);
+                _buffer = await log.ReadAsync(Lane.High, _next[(int)Lane.High], batch, MaxReadBytes, cancellationToken).ConfigureAwait(false);
+                if (_buffer.Count == 0)
+                {
+                    _buffer = await log.ReadAsync(Lane.Normal, _next[(int)Lane.Normal], batch, MaxReadBytes, cancellationToken).ConfigureAwait(false);
+                }
+
+                _bufferIndex = 0;
+                if (_buffer.Count == 0)
+                {
+                    return;
+                }
+            }
+
+            var reading = _buffer[_bufferIndex++];
+            _next[(int)reading.Lane] = reading.Seq;
+            _inflight.Enqueue(Publish(reading, epochs[(int)reading.Lane]));
+        }
+    }
+
+    private Inflight Publish(StoredReading reading, string epoch)
+    {
+        if (!settings.Template.TryRender(settings.Device, reading.Type, reading.Key, reading.Source, out var topic, out var error))
+        {
+            return new Inflight(reading, "", 0, false, Task.FromResult(PublishResult.Rejected(error!)));
+        }
+
+        var (qos, retain) = settings.For(reading.Type);
+        var task = client.PublishAsync(topic, _json.Write(settings.Device, epoch, reading), qos, retain, CancellationToken.None);
+        Counters.AddPublished();
+        return new Inflight(reading, topic, qos, retain, task, epoch);
+    }
+
+    private async Task DrainCompletedAsync(CancellationToken cancellationToken)
+    {
+        var acknowledged = 0;
+        while (_inflight.TryPeek(out var head) && head.Task.IsCompleted)
+        {
+            var result = head.Task.Result;
+            if (result.Status == PublishStatus.NotConnected)
+            {
+                // QoS 0 (or a publish that raced a disconnect): send it again once connected, keeping its place.
+                Counters.Inflight = _inflight.Count;
+                await client.WaitUntilConnectedAsync(cancellationToken).ConfigureAwait(false);
+                var retry = head with { Task = client.PublishAsync(head.Topic, _json.Write(settings.Device, head.Epoch, head.Reading), head.Qos, head.Retain, CancellationToken.None) };
+                Counters.AddResent();
+                ReplaceHead(retry);
+                continue;
+            }
+
+            Complete(_inflight.Dequeue(), result);
+            acknowledged++;
+        }
+
+        Counters.AddAcknowledged(acknowledged);
+        if (time.GetElapsedTime(_lastAdvance) >= settings.AdvanceInterval)
+        {
+            await SaveCursorsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void DrainCompletedWithoutResend()
+    {
+        while (_inflight.TryPeek(out var head) && head.Task.IsCompletedSuccessfully && head.Task.Result.Status != PublishStatus.NotConnected)
+        {
+            Complete(_inflight.Dequeue(), head.Task.Result);
+        }
+    }
+
+    private void Complete(Inflight done, PublishResult result)
+    {
+        var lane = (int)done.Reading.Lane;
+        if (result.Status == PublishStatus.Rejected)
+        {
+            _deadLetters[lane].Add(new DeadLetterItem(done.Reading.Seq, $"mqtt: {result.Error}"));
+            Counters.AddDeadLettered();
+            Log.MqttReadingRejected(logger, done.Reading.Seq, done.Reading.Type, result.Error ?? "");
+        }
+
+        _acked[lane] = done.Reading.Seq;
+    }
+
+    private void ReplaceHead(Inflight retry)
+    {
+        var rest = _inflight.ToArray();
+        _inflight.Clear();
+        _inflight.Enqueue(retry);
+        for (var i = 1; i < rest.Length; i++)
+        {
+            _inflight.Enqueue(rest[i]);
+        }
+    }
+
+    private async Task SaveCursorsAsync(CancellationToken cancellationToken)
+    {
+        _lastAdvance = time.GetTimestamp();
+        foreach (var lane in Lanes)
+        {
+            var i = (int)lane;
+            if (_deadLetters[i].Count > 0)
+            {
+                await log.DeadLetterAsync(lane, [.. _deadLetters[i]], cancellationToken).ConfigureAwait(false);
+                _deadLetters[i].Clear();
+            }
+
+            if (_acked[i] > _advanced[i])
+            {
+                await log.AdvanceAsync(lane, _acked[i], cancellationToken).ConfigureAwait(false);
+                _advanced[i] = _acked[i];
+            }
+        }
+    }
+
+    public void Dispose() => _json.Dispose();
+
+    private sealed record Inflight(StoredReading Reading, string Topic, int Qos, bool Retain, Task<PublishResult> Task, string Epoch = "");
+}

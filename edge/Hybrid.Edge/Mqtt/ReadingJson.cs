@@ -1,0 +1,54 @@
+using System.Buffers;
+using System.Text.Json;
+using Hybrid.Edge.Store;
+
+namespace Hybrid.Edge.Mqtt;
+
+/// <summary>
+/// The MQTT payload of a reading: the wire envelope plus <c>device</c> and <c>epoch</c>, so a subscriber can
+/// drop QoS 1 duplicates by <c>(device, epoch, seq)</c>. The reading's own payload is written verbatim.
+/// </summary>
+internal sealed class ReadingJson : IDisposable
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly Utf8JsonWriter _writer;
+
+    public ReadingJson()
+    {
+        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+    }
+
+    /// <summary>Serializes <paramref name="reading"/>; the memory is valid until the next call.</summary>
+    public ReadOnlyMemory<byte> Write(string device, string epoch, StoredReading reading)
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        _writer.WriteStartObject();
+        _writer.WriteString("device"u8, device);
+        _writer.WriteString("epoch"u8, epoch);
+        _writer.WriteNumber("seq"u8, reading.Seq);
+        _writer.WriteString("type"u8, reading.Type);
+        _writer.WriteString("ts"u8, reading.Ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        _writer.WriteString("source"u8, reading.Source);
+        if (reading.Key is not null)
+        {
+            _writer.WriteString("key"u8, reading.Key);
+        }
+
+        _writer.WritePropertyName("payload"u8);
+        if (reading.PayloadJson.IsEmpty)
+        {
+            _writer.WriteNullValue();
+        }
+        else
+        {
+            _writer.WriteRawValue(reading.PayloadJson.Span, skipInputValidation: true);
+        }
+
+        _writer.WriteEndObject();
+        _writer.Flush();
+        return _buffer.WrittenMemory;
+    }
+
+    public void Dispose() => _writer.Dispose();
+}

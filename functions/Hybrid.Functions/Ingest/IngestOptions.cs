@@ -1,0 +1,53 @@
+namespace Hybrid.Functions.Ingest;
+
+/// <summary>Settings of <c>POST /api/ingest</c>, section <c>Hybrid:Ingest</c> (environment: <c>Hybrid__Ingest__*</c>).</summary>
+internal sealed class IngestOptions
+{
+    public const string SectionName = "Hybrid:Ingest";
+
+    /// <summary>
+    /// The key clients send in <c>x-functions-key</c> or <c>?code=</c>. Required while <see cref="RequireFunctionKey"/>
+    /// is true (the default), so an app started without a key fails at start instead of accepting anyone.
+    /// </summary>
+    public string FunctionKey { get; set; } = "";
+
+    /// <summary>
+    /// False only when something in front of the app already checks keys (the Functions host with
+    /// <c>authLevel: function</c>); then an empty <see cref="FunctionKey"/> means "no check here".
+    /// A non-empty key is always checked.
+    /// </summary>
+    public bool RequireFunctionKey { get; set; } = true;
+
+    /// <summary>Largest request body as sent (compressed when gzip), in bytes.</summary>
+    public int MaxBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest body after gzip decompression, in bytes (the gzip-bomb guard).</summary>
+    public int MaxDecompressedBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest number of items in one batch.</summary>
+    public int MaxItems { get; set; } = 1000;
+
+    /// <summary>Items whose <c>ts</c> is older than now minus this are rejected.</summary>
+    public TimeSpan MaxTimestampAge { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Items whose <c>ts</c> is later than now plus this are rejected (edge clock ahead).</summary>
+    public TimeSpan MaxTimestampLead { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a claim on a watermark range stays live. A request stops enqueuing at 80 % of it, so a claim is only
+    /// taken over once its owner has given up; a crashed owner blocks its device for at most this long.
+    /// </summary>
+    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>Retry-After</c> sent with 409 when another request holds the claim for the same device and epoch.</summary>
+    public TimeSpan ConflictRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>Retry-After</c> sent with 503 when storage cannot be reached.</summary>
+    public TimeSpan UnavailableRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Queue messages sent at once per request.</summary>
+    public int MaxParallelSends { get; set; } = 16;
+
+    /// <summary>Watermarks remembered in memory (a fast path for pure duplicates only; never trusted to enqueue).</summary>
+    public int WatermarkCacheSize { get; set; } = 100_000;
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+
+namespace Hybrid.Functions.Ingest;
+
+/// <summary>Registers ingest: options (validated on start), routing, claim protocol, fan-out.</summary>
+internal static class IngestServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds everything <c>POST /api/ingest</c> needs except <see cref="IMessageQueues"/> and <see cref="IWatermarkStore"/>,
+    /// which the storage client registers.
+    /// </summary>
+    public static IServiceCollection AddIngest(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptionsWithValidateOnStart<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName));
+        services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<RoutingOptions>().Bind(configuration.GetSection(RoutingOptions.SectionName));
+        services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
+        services.AddSingleton(sp => new RouteTable(sp.GetRequiredService<IOptions<RoutingOptions>>().Value));
+        services.AddSingleton(sp =>
+        {
+            var routing = sp.GetRequiredService<IOptions<RoutingOptions>>().Value;
+            return new MessagePacker(routing.MaxMessageBytes, routing.Packing);
+        });
+        services.AddSingleton(sp => new WatermarkCache(sp.GetRequiredService<IOptions<IngestOptions>>().Value.WatermarkCacheSize));
+        services.AddSingleton<FunctionKeyCheck>();
+        services.AddSingleton<WatermarkCoordinator>();
+        services.AddSingleton<QueueFanOut>();
+        services.AddSingleton<IngestProcessor>();
+        return services;
+    }
+}

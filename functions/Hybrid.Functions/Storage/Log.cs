@@ -1,0 +1,33 @@
+namespace Hybrid.Functions.Storage;
+
+/// <summary>Storage client log messages (event ids 3000-3999).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3000, EventName = "StorageConfigured", Level = LogLevel.Information,
+        Message = "Storage account {Account}: queues {QueueEndpoint}, tables {TableEndpoint}, authorization {Authorization}")]
+    public static partial void StorageConfigured(ILogger logger, string account, Uri queueEndpoint, Uri tableEndpoint, string authorization);
+
+    [LoggerMessage(EventId = 3001, EventName = "StorageRetry", Level = LogLevel.Warning,
+        Message = "Storage {Operation} attempt {Attempt} failed ({Reason}); retrying in {Delay}")]
+    public static partial void StorageRetry(ILogger logger, string operation, int attempt, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3002, EventName = "StorageUnavailable", Level = LogLevel.Error,
+        Message = "Storage {Operation} failed after {Attempts} attempts: {Reason}")]
+    public static partial void StorageUnavailable(ILogger logger, string operation, int attempts, string reason);
+
+    [LoggerMessage(EventId = 3003, EventName = "QueueCreated", Level = LogLevel.Information,
+        Message = "Created queue {Queue}")]
+    public static partial void QueueCreated(ILogger logger, string queue);
+
+    [LoggerMessage(EventId = 3004, EventName = "TableCreated", Level = LogLevel.Information,
+        Message = "Created table {Table}")]
+    public static partial void TableCreated(ILogger logger, string table);
+
+    [LoggerMessage(EventId = 3005, EventName = "StorageRequestFailed", Level = LogLevel.Error,
+        Message = "Storage {Operation} answered {Status} {ErrorCode}")]
+    public static partial void StorageRequestFailed(ILogger logger, string operation, int status, string? errorCode);
+
+    [LoggerMessage(EventId = 3006, EventName = "StorageHealthFailed", Level = LogLevel.Warning,
+        Message = "Storage health check failed: {Reason}")]
+    public static partial void StorageHealthFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,113 @@
+using System.Text;
+using Hybrid.Edge.Mqtt;
+using Hybrid.Testing;
+
+namespace Hybrid.IntegrationTests.Mqtt;
+
+[Collection(Collections.Mosquitto)]
+public sealed class MosquittoClientTests(MosquittoFixture fixture)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    public async Task Publish_Retained_ArrivesAtMosquittoSubWithRetainFlag(int qos, bool mqtt5)
+    {
+        var version = mqtt5 ? MqttProtocolVersion.V5 : MqttProtocolVersion.V311;
+        var broker = fixture.Broker;
+        var topic = $"hybrid/test/{Guid.NewGuid():N}";
+        var payload = $"{{\"qos\":{qos},\"n\":{Random.Shared.Next()}}}";
+        await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker, version: version));
+        Assert.True((await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout)).Connected);
+
+        var result = await client.PublishAsync(topic, Encoding.UTF8.GetBytes(payload), qos, retain: true, CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(PublishStatus.Acknowledged, result.Status);
+        // --retained-only prints only messages delivered with the retain flag: proves both payload and flag.
+        Assert.Equal(payload, await MqttTestClient.ReadRetainedAsync(broker, topic, ["-q", qos.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Subscribe_MosquittoPubPublishes_MessageArrivesOnChannel(int qos)
+    {
+        var broker = fixture.Broker;
+        var topic = $"hybrid/in/{Guid.NewGuid():N}";
+        await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker));
+        Assert.True((await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout)).Connected);
+        Assert.Equal(PublishStatus.Acknowledged, (await client.SubscribeAsync($"{topic}/#", qos, CancellationToken.None).WaitAsync(Timeout)).Status);
+
+        await MqttTestClient.PublishWithMosquittoPubAsync(broker, $"{topic}/a", "first", qos);
+        await MqttTestClient.PublishWithMosquittoPubAsync(broker, $"{topic}/b", "second", qos);
+
+        var first = await client.Messages.ReadAsync().AsTask().WaitAsync(Timeout);
+        var second = await client.Messages.ReadAsync().AsTask().WaitAsync(Timeout);
+        Assert.Equal(($"{topic}/a", "first", qos), (first.Topic, Encoding.UTF8.GetString(first.Payload), first.Qos));
+        Assert.Equal(($"{topic}/b", "second", qos), (second.Topic, Encoding.UTF8.GetString(second.Payload), second.Qos));
+    }
+
+    [Fact]
+    public async Task Publish_ManyQos1Concurrently_EveryOneAcknowledgedAndReceivedOnce()
+    {
+        var broker = fixture.Broker;
+        var topic = $"hybrid/many/{Guid.NewGuid():N}";
+        await using var receiver = MqttTestClient.Create(MqttTestClient.Settings(broker));
+        await receiver.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
+        await receiver.SubscribeAsync(topic, 1, CancellationToken.None).WaitAsync(Timeout);
+        await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker) with { InflightWindow = 20 });
+        await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        const int count = 5000;
+        var publishes = Enumerable.Range(1, count)
+            .Select(i => client.PublishAsync(topic, Encoding.UTF8.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), 1, false, CancellationToken.None))
+            .ToList();
+        var results = await Task.WhenAll(publishes).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.All(results, r => Assert.Equal(PublishStatus.Acknowledged, r.Status));
+        var seen = new HashSet<int>();
+        while (seen.Count < count)
+        {
+            var message = await receiver.Messages.ReadAsync().AsTask().WaitAsync(Timeout);
+            Assert.True(seen.Add(int.Parse(Encoding.UTF8.GetString(message.Payload), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    [Fact]
+    public async Task Connect_WithStatusTopic_PublishesOnlineRetainedAndOfflineOnDisconnect()
+    {
+        var broker = fixture.Broker;
+        var status = $"hybrid/{Guid.NewGuid():N}/status";
+        await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker, statusTopic: status));
+
+        Assert.True((await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout)).Connected);
+        string? online = null;
+        for (var i = 0; i < 20 && online is null; i++)
+        {
+            online = await MqttTestClient.ReadRetainedAsync(broker, status);
+        }
+
+        Assert.Equal("online", online);
+        await client.DisconnectAsync(CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal("offline", await MqttTestClient.ReadRetainedAsync(broker, status));
+        Assert.Equal(MqttConnectionState.Disconnected, client.State);
+    }
+
+    [Fact]
+    public async Task Connect_NothingListening_FailsWithOneLineReasonNamingTheSettings()
+    {
+        var port = FreePort.Next();
+        var settings = MqttTestClient.Settings(fixture.Broker) with { Port = port };
+        await using var client = MqttTestClient.Create(settings);
+
+        var result = await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.False(result.Connected);
+        Assert.Equal($"cannot reach MQTT broker 127.0.0.1:{port}: Connection refused; check Hybrid:Mqtt:Host and Hybrid:Mqtt:Port and that the broker runs", result.Error);
+    }
+}

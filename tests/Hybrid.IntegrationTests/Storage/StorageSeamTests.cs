@@ -1,0 +1,127 @@
+using Hybrid.Functions.Ingest;
+using Hybrid.Functions.Storage;
+using Hybrid.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Hybrid.IntegrationTests.Storage;
+
+/// <summary>The ingest seams over real Azurite: <see cref="TableWatermarkStore"/> and <see cref="QueueMessageSender"/>.</summary>
+[Collection(Collections.Azurite)]
+public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
+{
+    private readonly StorageClients _clients = new(fixture.Server.ConnectionString);
+
+    public void Dispose() => _clients.Dispose();
+
+    private TableWatermarkStore CreateStore(string table) =>
+        new TableWatermarkStore(_clients.Tables, Options.Create(new StorageOptions { WatermarkTable = table }), NullLogger<TableWatermarkStore>.Instance);
+
+    private QueueMessageSender CreateSender() => new QueueMessageSender(_clients.Queues, NullLogger<QueueMessageSender>.Instance);
+
+    [Fact]
+    public async Task WatermarkStore_InsertGetReplace_RoundTripsStateAndCreatesTable()
+    {
+        var table = StorageClients.UniqueName("wm");
+        var store = CreateStore(table);
+        var expires = new DateTimeOffset(2026, 11, 23, 11, 0, 0, 250, TimeSpan.Zero);
+        var claimed = new WatermarkState(0, "claim-1", 1042, expires);
+
+        Assert.Null(await store.GetAsync("pi-kitchen", "01JD3EPOCH", default));
+        var inserted = await store.TryInsertAsync("pi-kitchen", "01JD3EPOCH", claimed, default);
+        var afterInsert = await store.GetAsync("pi-kitchen", "01JD3EPOCH", default);
+        var released = new WatermarkState(1042, null, 0, null);
+        var replaced = await store.TryReplaceAsync("pi-kitchen", "01JD3EPOCH", released, afterInsert!.ETag, default);
+        var afterReplace = await store.GetAsync("pi-kitchen", "01JD3EPOCH", default);
+
+        Assert.Equal(WriteOutcome.Success, inserted.Outcome);
+        Assert.Equal(claimed, afterInsert.State);
+        Assert.Equal(inserted.ETag, afterInsert.ETag);
+        Assert.Equal(WriteOutcome.Success, replaced.Outcome);
+        Assert.Equal(released, afterReplace!.State);
+        Assert.Equal(replaced.ETag, afterReplace.ETag);
+        var raw = await _clients.Tables.GetEntityAsync(table, "pi-kitchen", "01JD3EPOCH", default);
+        Assert.Equal(["ClaimThrough", "Watermark"], raw!.PropertyNames.Order());
+    }
+
+    [Fact]
+    public async Task WatermarkStore_InsertRaceAndStaleReplace_AreValues()
+    {
+        var store = CreateStore(StorageClients.UniqueName("wm"));
+        var first = await store.TryInsertAsync("dev", "epoch", new WatermarkState(5, null, 0, null), default);
+        var second = await store.TryInsertAsync("dev", "epoch", new WatermarkState(9, null, 0, null), default);
+        var entry = await store.GetAsync("dev", "epoch", default);
+
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            store.TryReplaceAsync("dev", "epoch", new WatermarkState(100 + i, $"c{i}", 200, null), entry!.ETag, default)));
+        var final = await store.GetAsync("dev", "epoch", default);
+
+        Assert.Equal(WriteOutcome.Success, first.Outcome);
+        Assert.Equal(WriteOutcome.Conflict, second.Outcome);
+        Assert.Equal(5, entry!.State.Watermark);
+        var winner = Assert.Single(Enumerable.Range(0, 10), i => concurrent[i].Outcome == WriteOutcome.Success);
+        Assert.All(concurrent.Where(r => r.Outcome != WriteOutcome.Success), r => Assert.Equal(WriteOutcome.PreconditionFailed, r.Outcome));
+        Assert.Equal(new WatermarkState(100 + winner, $"c{winner}", 200, null), final!.State);
+    }
+
+    [Fact]
+    public async Task WatermarkStore_ReplaceAfterEntityDeleted_ReturnsPreconditionFailed()
+    {
+        var table = StorageClients.UniqueName("wm");
+        var store = CreateStore(table);
+        await store.TryInsertAsync("dev", "epoch", new WatermarkState(1, null, 0, null), default);
+        var entry = await store.GetAsync("dev", "epoch", default);
+        await _clients.Tables.DeleteEntityAsync(table, "dev", "epoch", "*", default);
+
+        var result = await store.TryReplaceAsync("dev", "epoch", new WatermarkState(2, null, 0, null), entry!.ETag, default);
+
+        Assert.Equal(WriteOutcome.PreconditionFailed, result.Outcome);
+        Assert.Null(await store.GetAsync("dev", "epoch", default));
+    }
+
+    [Fact]
+    public async Task WatermarkStore_TableDeletedWhileRunning_InsertRecreatesIt()
+    {
+        var table = StorageClients.UniqueName("wm");
+        var store = CreateStore(table);
+        Assert.Null(await store.GetAsync("dev", "epoch", default)); // creates the table
+        Assert.True(await _clients.Tables.DeleteTableAsync(table, default));
+
+        var result = await store.TryInsertAsync("dev", "epoch", new WatermarkState(3, null, 0, null), default);
+
+        Assert.Equal(WriteOutcome.Success, result.Outcome);
+        Assert.Equal(3, (await store.GetAsync("dev", "epoch", default))!.State.Watermark);
+    }
+
+    [Fact]
+    public async Task MessageSender_EnsureAndSend_PutsExactBase64TextOncePerSend()
+    {
+        var queue = StorageClients.UniqueName("fanout");
+        var sender = CreateSender();
+        var payloads = Enumerable.Range(0, 5).Select(i => System.Text.Encoding.UTF8.GetBytes($"[{{\"seq\":{i}}}]")).ToArray();
+
+        await sender.EnsureQueueAsync(queue, default);
+        await sender.EnsureQueueAsync(queue, default);
+        foreach (var payload in payloads)
+        {
+            await sender.SendAsync(queue, payload, default);
+        }
+
+        var messages = await _clients.Queues.PeekMessagesAsync(queue, 32, default);
+        Assert.Equal(payloads, messages.Select(m => m.Body.ToArray()));
+    }
+
+    [Fact]
+    public async Task MessageSender_QueueDeletedAfterEnsure_RecreatesAndSends()
+    {
+        var queue = StorageClients.UniqueName("fanout");
+        var sender = CreateSender();
+        await sender.EnsureQueueAsync(queue, default);
+        Assert.True(await _clients.Queues.DeleteQueueAsync(queue, default));
+
+        await sender.SendAsync(queue, "after-delete"u8.ToArray(), default);
+
+        var message = Assert.Single(await _clients.Queues.PeekMessagesAsync(queue, 32, default));
+        Assert.Equal("after-delete"u8.ToArray(), message.Body.ToArray());
+    }
+}

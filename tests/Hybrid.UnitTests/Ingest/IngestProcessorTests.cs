@@ -1,0 +1,175 @@
+using Hybrid.Functions.Ingest;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using static Hybrid.UnitTests.Ingest.IngestTestData;
+
+namespace Hybrid.UnitTests.Ingest;
+
+public sealed class IngestProcessorTests
+{
+    private readonly InMemoryWatermarkStore _store = new();
+    private readonly RecordingQueues _queues = new();
+    private readonly FakeTimeProvider _time = new(Now);
+
+    [Fact]
+    public async Task Process_MixedBatch_RoutesValidItemsAndSendsRejectedWithReasons()
+    {
+        var batch = Batch("pi", Reading(1), Reading(2, type: "alert.smoke"), Reading(3, type: "BAD"), Reading(2), Reading(4, type: "ble.seen"));
+
+        var result = await CreateSut().ProcessAsync(batch, default);
+
+        var response = result.Response!;
+        Assert.Equal(3, response.Accepted);
+        Assert.Equal(0, response.Duplicates);
+        Assert.Equal([3L, 2], response.Rejected.Select(r => r.Seq));
+        Assert.Equal(4, response.Watermark);
+        Assert.Equal([1L], _queues.Seqs("telemetry"));
+        Assert.Equal([2L], _queues.Seqs("alerts"));
+        Assert.Equal([4L], _queues.Seqs("other"));
+        Assert.Equal([3L, 2], _queues.Seqs("ingest-rejected"));
+        Assert.Equal(new WatermarkState(4, null, 0, null), _store["pi", Epoch]);
+    }
+
+    [Fact]
+    public async Task Process_SameBatchTwice_SecondIsAllDuplicatesAndSendsOnlyUnorderedRejectsAgain()
+    {
+        var sut = CreateSut();
+        var batch = Batch("pi", Reading(1), Reading(2, type: "BAD"), Reading(3), Reading(1));
+
+        await sut.ProcessAsync(batch, default);
+        var second = (await sut.ProcessAsync(batch, default)).Response!;
+
+        Assert.Equal(0, second.Accepted);
+        Assert.Equal(2, second.Duplicates);
+        Assert.Equal([2L, 1], second.Rejected.Select(r => r.Seq));
+        Assert.Equal([1L, 3], _queues.Seqs("telemetry"));
+        // seq 2 (ordered, rejected) went to the rejected queue once; the out-of-order 1 goes each time.
+        Assert.Equal([1L, 1, 2], _queues.Seqs("ingest-rejected").Order());
+    }
+
+    [Fact]
+    public async Task Process_OverlappingBatch_EnqueuesOnlyAboveTheWatermark()
+    {
+        var sut = CreateSut();
+
+        await sut.ProcessAsync(Batch("pi", [1, 2, 3, 4, 5]), default);
+        var response = (await sut.ProcessAsync(Batch("pi", [4, 5, 6, 7]), default)).Response!;
+
+        Assert.Equal((2, 2, 7L), (response.Accepted, response.Duplicates, response.Watermark));
+        Assert.Equal([1L, 2, 3, 4, 5, 6, 7], _queues.Seqs().Order());
+    }
+
+    [Fact]
+    public async Task Process_GapAcrossBatches_LowerSeqLaterIsDuplicate()
+    {
+        var sut = CreateSut();
+
+        await sut.ProcessAsync(Batch("pi", [10, 11]), default);
+        var response = (await sut.ProcessAsync(Batch("pi", [5, 12]), default)).Response!;
+
+        Assert.Equal((1, 1, 12L), (response.Accepted, response.Duplicates, response.Watermark));
+        Assert.Equal([10L, 11, 12], _queues.Seqs().Order());
+    }
+
+    [Fact]
+    public async Task Process_LiveClaimByAnotherRequest_Answers409WithRetryAfterAndEnqueuesNothing()
+    {
+        await _store.TryInsertAsync("pi", Epoch, new WatermarkState(3, "other", 9, Now.AddSeconds(30)), default);
+
+        var result = await CreateSut().ProcessAsync(Batch("pi", Reading(4), Reading(0)), default);
+
+        Assert.Equal(409, result.Problem!.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), result.Problem.RetryAfter);
+        Assert.Contains("seqs 4-9", result.Problem.Reason, StringComparison.Ordinal);
+        Assert.Empty(_queues.Messages);
+    }
+
+    [Fact]
+    public async Task Process_QueueFailsPartWay_Answers503AndRecordsOnlyTheSentPrefix_RetrySendsTheRest()
+    {
+        var sut = CreateSut(new RoutingOptions { Packing = PackingMode.Single }, new IngestOptions { MaxParallelSends = 1 });
+        _queues.FailAfter = 3;
+
+        var failed = await sut.ProcessAsync(Batch("pi", [1, 2, 3, 4, 5, 6]), default);
+        var afterFailure = _store["pi", Epoch];
+        _queues.FailAfter = int.MaxValue;
+        var retry = (await sut.ProcessAsync(Batch("pi", [1, 2, 3, 4, 5, 6]), default)).Response!;
+
+        Assert.Equal(503, failed.Problem!.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), failed.Problem.RetryAfter);
+        Assert.Equal(new WatermarkState(3, null, 0, null), afterFailure);
+        Assert.Equal((3, 3, 6L), (retry.Accepted, retry.Duplicates, retry.Watermark));
+        Assert.Equal([1L, 2, 3, 4, 5, 6], _queues.Seqs());
+    }
+
+    [Fact]
+    public async Task Process_TableDown_Answers503AndEnqueuesNothing()
+    {
+        _store.Down = true;
+
+        var result = await CreateSut().ProcessAsync(Batch("pi", [1, 2]), default);
+
+        Assert.Equal(503, result.Problem!.StatusCode);
+        Assert.Empty(_queues.Messages);
+    }
+
+    [Fact]
+    public async Task Process_FiftyConcurrentOverlappingRequests_EnqueueEachSeqExactlyOnce()
+    {
+        var sut = CreateSut();
+        var requests = Enumerable.Range(0, 50).Select(async i =>
+        {
+            var batch = Batch("pi", Enumerable.Range(1, 10 * (i + 1)).Select(s => (long)s));
+            var accepted = 0;
+            while (true)
+            {
+                var result = await sut.ProcessAsync(batch, default);
+                if (result.Response is { } response)
+                {
+                    return accepted + response.Accepted;
+                }
+
+                Assert.Equal(409, result.Problem!.StatusCode);
+                await Task.Yield();
+            }
+        });
+
+        var accepted = await Task.WhenAll(requests);
+
+        Assert.Equal(500, accepted.Sum());
+        Assert.Equal(Enumerable.Range(1, 500).Select(s => (long)s), _queues.Seqs().Order());
+        Assert.Equal(new WatermarkState(500, null, 0, null), _store["pi", Epoch]);
+    }
+
+    [Fact]
+    public async Task Process_RepeatedBatch_IsAnsweredFromTheCacheWithoutReadingStorage()
+    {
+        var sut = CreateSut();
+        await sut.ProcessAsync(Batch("pi", [1, 2]), default);
+        _store.Down = true;
+
+        var response = (await sut.ProcessAsync(Batch("pi", [1, 2]), default)).Response!;
+
+        Assert.Equal((0, 2, 2L), (response.Accepted, response.Duplicates, response.Watermark));
+    }
+
+    private IngestProcessor CreateSut(RoutingOptions? routing = null, IngestOptions? ingest = null)
+    {
+        routing ??= new RoutingOptions
+        {
+            DefaultQueue = "other",
+            Routes = [new RouteOptions { Pattern = "telemetry.*", Queue = "telemetry" }, new RouteOptions { Pattern = "alert.*", Queue = "alerts" }],
+        };
+        var options = Options.Create(ingest ?? new IngestOptions());
+        return new IngestProcessor(
+            new WatermarkCoordinator(_store, options, _time, NullLogger<WatermarkCoordinator>.Instance),
+            new QueueFanOut(_queues, options),
+            new RouteTable(routing),
+            new MessagePacker(routing.MaxMessageBytes, routing.Packing),
+            new WatermarkCache(1000),
+            options,
+            _time,
+            NullLogger<IngestProcessor>.Instance);
+    }
+}
