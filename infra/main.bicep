@@ -212,6 +212,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
       // DefaultAzureCredential picks the user-assigned identity by this client id.
       AZURE_CLIENT_ID: identity.properties.clientId
+      // The Functions host checks the function key (authLevel function) before forwarding; the app need not.
+      Hybrid__Ingest__RequireFunctionKey: 'false'
       Hybrid__Storage__AccountName: storage.name
       Hybrid__Storage__WatermarkTable: watermarkTable
       Hybrid__Routing__DefaultQueue: defaultQueue

@@ -87,6 +87,13 @@ public sealed class MosquittoBroker : IAsyncDisposable
             "max_queued_messages 0",
             "max_inflight_messages 0",
         };
+        if (Environment.UserName == "root")
+        {
+            // Run as root mosquitto drops to the 'mosquitto' user, which cannot write the persistence file or read the
+            // password file and keys in our root-owned temp directory.
+            config.Add("user root");
+        }
+
         if (Persistence)
         {
             config.Add("persistence true");

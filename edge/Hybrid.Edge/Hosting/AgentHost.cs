@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Hybrid.Edge.Capture;
 using Hybrid.Edge.Mqtt;
 using Hybrid.Edge.Store;
 using Microsoft.Extensions.Configuration;
@@ -42,6 +43,7 @@ internal static class AgentHost
         builder.Services.AddHostedService<AgentLifetimeLogger>();
         builder.Services.AddStore(builder.Configuration);
         builder.Services.AddMqtt(builder.Configuration);
+        builder.Services.AddCapture(builder.Configuration);
         return builder;
     }
 
@@ -71,6 +73,7 @@ internal static class AgentHost
         Collect<AgentOptions>(services, failures);
         Collect<StoreOptions>(services, failures);
         Collect<MqttOptions>(services, failures);
+        Collect<SimulatedCaptureOptions>(services, failures);
         return failures;
     }
 

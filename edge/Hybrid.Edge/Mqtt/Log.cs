@@ -26,7 +26,7 @@ internal static partial class Log
     public static partial void MqttReadingRejected(ILogger logger, long seq, string type, string reason);
 
     [LoggerMessage(EventId = 2011, EventName = "MqttSinkNoStore", Level = LogLevel.Warning,
-        Message = "MQTT sink: no store is registered for sink 'mqtt' (keyed ISinkLog); only the status and health topics are published")]
+        Message = "MQTT sink: no store is registered; only the status and health topics are published")]
     public static partial void MqttSinkNoStore(ILogger logger);
 
     [LoggerMessage(EventId = 2012, EventName = "MqttConfigurationError", Level = LogLevel.Error,

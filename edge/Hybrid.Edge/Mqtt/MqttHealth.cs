@@ -1,26 +1,28 @@
 using System.Buffers;
 using System.Text.Json;
+using Hybrid.Edge.Store;
 
 namespace Hybrid.Edge.Mqtt;
 
 /// <summary>
-/// The periodic health message on <c>{prefix}/{device}/health</c>: uptime, connection, the MQTT sink's counters,
-/// its pending readings (published but unacknowledged) and rates since the previous message.
+/// The periodic health message on <c>{prefix}/{device}/health</c>: uptime, connection, the backlog of every sink
+/// of the store, and the MQTT sink's counters and rates since the previous message.
 /// </summary>
-internal sealed class MqttHealth(string device, MqttSinkCounters? counters, TimeProvider time)
+internal sealed class MqttHealth(string device, MqttSinkCounters? counters, ReadingStore? store, TimeProvider time)
 {
     private readonly long _started = time.GetTimestamp();
     private long _lastAt = time.GetTimestamp();
     private long _lastPublished;
     private long _lastAcknowledged;
 
-    public byte[] Next(MqttConnectionState state)
+    public async ValueTask<byte[]> NextAsync(MqttConnectionState state, CancellationToken cancellationToken)
     {
+        var stats = store is { IsOpen: true } ? await store.GetStatsAsync(cancellationToken).ConfigureAwait(false) : null;
         var elapsed = time.GetElapsedTime(_lastAt).TotalSeconds;
         _lastAt = time.GetTimestamp();
         var published = counters?.Published ?? 0;
         var acknowledged = counters?.Acknowledged ?? 0;
-        var buffer = new ArrayBufferWriter<byte>(256);
+        var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
@@ -28,9 +30,14 @@ internal sealed class MqttHealth(string device, MqttSinkCounters? counters, Time
             json.WriteString("ts"u8, time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
             json.WriteNumber("uptimeSeconds"u8, Math.Round(time.GetElapsedTime(_started).TotalSeconds));
             json.WriteString("connection"u8, state.ToString().ToLowerInvariant());
-            json.WriteStartObject("sinks"u8);
+            json.WriteStartObject("backlog"u8);
+            foreach (var sink in stats?.Sinks ?? [])
+            {
+                json.WriteNumber(sink.Sink, sink.Backlog);
+            }
+
+            json.WriteEndObject();
             json.WriteStartObject("mqtt"u8);
-            json.WriteBoolean("storeAttached"u8, counters is not null);
             json.WriteNumber("published"u8, published);
             json.WriteNumber("acknowledged"u8, acknowledged);
             json.WriteNumber("inflight"u8, counters?.Inflight ?? 0);
@@ -39,7 +46,12 @@ internal sealed class MqttHealth(string device, MqttSinkCounters? counters, Time
             json.WriteNumber("publishedPerSecond"u8, elapsed > 0 ? Math.Round((published - _lastPublished) / elapsed, 1) : 0);
             json.WriteNumber("acknowledgedPerSecond"u8, elapsed > 0 ? Math.Round((acknowledged - _lastAcknowledged) / elapsed, 1) : 0);
             json.WriteEndObject();
-            json.WriteEndObject();
+            if (stats is not null)
+            {
+                json.WriteNumber("captured"u8, stats.Written);
+                json.WriteNumber("dropped"u8, stats.Dropped.Values.Sum());
+            }
+
             json.WriteEndObject();
         }
 

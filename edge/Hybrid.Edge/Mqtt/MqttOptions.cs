@@ -15,14 +15,13 @@ internal sealed class MqttOptions
     public string Host { get; set; } = "127.0.0.1";
 
     /// <summary>Broker port (1883 plain, usually 8883 with TLS).</summary>
-    [Range(1, 65535, ErrorMessage = "Hybrid:Mqtt:Port must be 1 to 65535, e.g. 1883 (or 8883 with TLS).")]
     public int Port { get; set; } = 1883;
 
     /// <summary><c>V311</c> or <c>V5</c>.</summary>
     public MqttProtocolVersion ProtocolVersion { get; set; } = MqttProtocolVersion.V311;
 
     /// <summary>Client id of the sink's connection; empty means <c>hybrid-{device}</c>. The capture source appends <c>-capture</c>.</summary>
-    [RegularExpression("^[A-Za-z0-9._-]{0,64}$", ErrorMessage = "Hybrid:Mqtt:ClientId must be up to 64 characters from A-Z a-z 0-9 . _ - ; leave it empty for hybrid-{device}.")]
+    [RegularExpression("^[A-Za-z0-9._-]{0,64}$", ErrorMessage = "Hybrid:Mqtt:ClientId must be up to 64 characters from A-Z a-z 0-9 . _ - ; leave it empty for hybrid-{{device}}.")]
     public string ClientId { get; set; } = "";
 
     /// <summary>False (default) keeps a persistent session, so QoS ≥ 1 state survives reconnects.</summary>
@@ -45,14 +44,12 @@ internal sealed class MqttOptions
     public string TopicPrefix { get; set; } = "hybrid";
 
     /// <summary>Topic of each reading; placeholders <c>{device} {type} {key} {source}</c>.</summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Hybrid:Mqtt:TopicTemplate is required, e.g. hybrid/{device}/{type}.")]
     public string TopicTemplate { get; set; } = "hybrid/{device}/{type}";
 
     /// <summary>Allow empty topic levels (e.g. from an empty <c>{key}</c>); off by default.</summary>
     public bool AllowEmptyLevels { get; set; }
 
     /// <summary>QoS of readings whose type matches no rule.</summary>
-    [Range(0, 2, ErrorMessage = "Hybrid:Mqtt:Qos must be 0, 1 or 2.")]
     public int Qos { get; set; } = 1;
 
     /// <summary>Retain flag of readings whose type matches no rule.</summary>
@@ -62,7 +59,6 @@ internal sealed class MqttOptions
     public List<MqttTypeRule> Rules { get; set; } = [];
 
     /// <summary>Most readings published but not yet acknowledged; also libmosquitto's inflight limit.</summary>
-    [Range(1, 65535, ErrorMessage = "Hybrid:Mqtt:InflightWindow must be 1 to 65535, e.g. 100.")]
     public int InflightWindow { get; set; } = 100;
 
     /// <summary>First reconnect delay.</summary>

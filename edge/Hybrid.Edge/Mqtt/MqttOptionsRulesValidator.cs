@@ -1,4 +1,5 @@
 using Hybrid.Contracts;
+using Hybrid.Edge.Store;
 using Microsoft.Extensions.Options;
 
 namespace Hybrid.Edge.Mqtt;
@@ -9,6 +10,21 @@ internal sealed class MqttOptionsRulesValidator : IValidateOptions<MqttOptions>
     public ValidateOptionsResult Validate(string? name, MqttOptions options)
     {
         var failures = new List<string>();
+        if (options.Port is < 1 or > 65535)
+        {
+            failures.Add($"Hybrid:Mqtt:Port ({options.Port}) must be 1 to 65535, e.g. 1883 (or 8883 with TLS).");
+        }
+
+        if (options.InflightWindow is < 1 or > 65535)
+        {
+            failures.Add($"Hybrid:Mqtt:InflightWindow ({options.InflightWindow}) must be 1 to 65535, e.g. 100.");
+        }
+
+        if (options.Qos is < 0 or > 2)
+        {
+            failures.Add($"Hybrid:Mqtt:Qos ({options.Qos}) must be 0, 1 or 2.");
+        }
+
         CheckRange(failures, "KeepAlive", options.KeepAlive, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1), "00:00:30");
         CheckRange(failures, "ReconnectMin", options.ReconnectMin, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:00:01");
         CheckRange(failures, "ReconnectMax", options.ReconnectMax, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:01:00");
@@ -27,9 +43,9 @@ internal sealed class MqttOptionsRulesValidator : IValidateOptions<MqttOptions>
         for (var i = 0; i < options.Rules.Count; i++)
         {
             var rule = options.Rules[i];
-            if (string.IsNullOrEmpty(rule.Type))
+            if (!TypePattern.IsValid(rule.Type))
             {
-                failures.Add($"Hybrid:Mqtt:Rules:{i}:Type is empty; use a type or a prefix pattern such as alert.*.");
+                failures.Add($"Hybrid:Mqtt:Rules:{i}:Type '{rule.Type}' is not a type pattern; use a-z 0-9 . _ - and * such as alert.*.");
             }
 
             if (rule.Qos is < 0 or > 2)

@@ -1,4 +1,5 @@
 using Hybrid.Edge.Capture;
+using Hybrid.Edge.Store;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -9,9 +10,8 @@ namespace Hybrid.Edge.Mqtt;
 internal static class MqttServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds and validates <c>Hybrid:Mqtt</c> and adds the sink and capture hosted services. The sink uses the keyed
-    /// <see cref="Store.ISinkLog"/> <c>"mqtt"</c> and the capture source the <see cref="Store.IReadingWriter"/> when
-    /// the store registers them.
+    /// Binds and validates <c>Hybrid:Mqtt</c> and adds the sink and capture hosted services. When the sink is enabled
+    /// (the default) it is declared to the store as sink <c>mqtt</c>, so retention keeps readings until it published them.
     /// </summary>
     public static IServiceCollection AddMqtt(this IServiceCollection services, IConfiguration configuration)
     {
@@ -19,6 +19,11 @@ internal static class MqttServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsRulesValidator>();
         services.AddSingleton<IMqttClientFactory, MosquittoClientFactory>();
+        if (configuration.GetSection(MqttOptions.SectionName).GetValue(nameof(MqttOptions.Enabled), true))
+        {
+            services.AddStoreSink(MqttSinkService.SinkName);
+        }
+
         services.AddHostedService<MqttSinkService>();
         services.AddHostedService<MqttCaptureService>();
         return services;

@@ -20,7 +20,7 @@ internal sealed class MqttSinkService(
     TimeProvider time,
     ILogger<MqttSinkService> logger) : BackgroundService
 {
-    /// <summary>The store sink name whose cursor the MQTT sink uses (keyed <see cref="ISinkLog"/>).</summary>
+    /// <summary>The store sink name whose cursor the MQTT sink uses.</summary>
     public const string SinkName = "mqtt";
 
     private const string Role = "sink";
@@ -56,14 +56,15 @@ internal sealed class MqttSinkService(
             try
             {
                 _ = await client.ConnectAsync(stoppingToken).ConfigureAwait(false);
-                var sinkLog = services.GetKeyedService<ISinkLog>(SinkName);
+                var store = services.GetService<ReadingStore>();
+                var sinkLog = store?.GetSink(SinkName);
                 using var sink = sinkLog is null ? null : new MqttSink(sinkLog, client, sinkSettings, time, logger);
                 if (sink is null)
                 {
                     Log.MqttSinkNoStore(logger);
                 }
 
-                var health = new MqttHealth(device, sink?.Counters, time);
+                var health = new MqttHealth(device, sink?.Counters, store, time);
                 await Task.WhenAll(
                     sink?.RunAsync(stoppingToken) ?? Task.CompletedTask,
                     PublishHealthAsync(client, health, $"{prefix}/{device}/health", mqtt.HealthInterval, stoppingToken)).ConfigureAwait(false);
@@ -107,7 +108,8 @@ internal sealed class MqttSinkService(
         {
             if (client.State == MqttConnectionState.Connected)
             {
-                _ = await client.PublishAsync(topic, health.Next(client.State), 0, false, cancellationToken).ConfigureAwait(false);
+                var payload = await health.NextAsync(client.State, cancellationToken).ConfigureAwait(false);
+                _ = await client.PublishAsync(topic, payload, 0, false, cancellationToken).ConfigureAwait(false);
             }
         }
     }

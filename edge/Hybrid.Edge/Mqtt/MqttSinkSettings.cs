@@ -1,3 +1,5 @@
+using Hybrid.Edge.Store;
+
 namespace Hybrid.Edge.Mqtt;
 
 /// <summary>What <see cref="MqttSink"/> needs besides the store and the client; built from <see cref="MqttOptions"/>.</summary>

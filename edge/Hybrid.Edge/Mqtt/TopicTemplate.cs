@@ -49,7 +49,13 @@ internal sealed class TopicTemplate
             if (c == '{')
             {
                 var end = template.IndexOf('}', i);
-                var name = end < 0 ? template[i..] : template[(i + 1)..end];
+                if (end < 0)
+                {
+                    error = $"Hybrid:Mqtt:TopicTemplate '{template}' has a '{{' without '}}'; placeholders are {{device}}, {{type}}, {{key}}, {{source}}.";
+                    return false;
+                }
+
+                var name = template[(i + 1)..end];
                 var kind = name switch
                 {
                     "device" => SegmentKind.Device,
@@ -58,7 +64,7 @@ internal sealed class TopicTemplate
                     "source" => SegmentKind.Source,
                     _ => SegmentKind.Literal,
                 };
-                if (end < 0 || kind == SegmentKind.Literal)
+                if (kind == SegmentKind.Literal)
                 {
                     error = $"Hybrid:Mqtt:TopicTemplate '{template}' has an unknown placeholder '{{{name}}}'; use {{device}}, {{type}}, {{key}} or {{source}}.";
                     return false;

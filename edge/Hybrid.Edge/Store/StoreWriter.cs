@@ -31,6 +31,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     private volatile bool _diskFull;
     private volatile bool _belowDiskFloor;
     private volatile bool _completing;
+    private int _completeCalls;
 
     public StoreWriter(ReadingStore store, ILogger logger)
     {
@@ -98,6 +99,14 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     /// </summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
+        // StoreService.StopAsync completes the writer, then the container disposes it (it is also the registered
+        // IReadingWriter) before ReadingStore.DisposeAsync completes it again: the second call has nothing to do.
+        if (Interlocked.Exchange(ref _completeCalls, 1) == 1)
+        {
+            await _loop.ConfigureAwait(false);
+            return;
+        }
+
         _completing = true;
         _channel.Writer.TryComplete();
         _retentionTimer?.Dispose();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using Azure.Core;
+using Azure.Identity;
 
 namespace Hybrid.Functions.Storage;
 
@@ -61,7 +62,19 @@ internal sealed class BearerTokenHandler : DelegatingHandler
                 return again.Token;
             }
 
-            var token = await _credential.GetTokenAsync(TokenRequest, cancellationToken).ConfigureAwait(false);
+            AccessToken token;
+            try
+            {
+                token = await _credential.GetTokenAsync(TokenRequest, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AuthenticationFailedException ex)
+            {
+                // Surfaced as a network-level failure so the retry pipeline retries it (the identity endpoint may be
+                // briefly unavailable) and callers finally see StorageUnavailableException, not an identity exception.
+                throw new HttpRequestException(
+                    $"No Entra ID token for storage (Hybrid:Storage:AccountName, managed identity): {ex.Message}", ex);
+            }
+
             _token = new CachedToken(token.Token, token.ExpiresOn);
             return token.Token;
         }

@@ -19,10 +19,10 @@ internal sealed class StorageAccount
 
     public string Name { get; }
 
-    /// <summary>Queue service base URL without a trailing slash, e.g. <c>http://127.0.0.1:10001/devstoreaccount1</c>.</summary>
+    /// <summary>Queue service base URL, path without a trailing slash, e.g. <c>http://127.0.0.1:10001/devstoreaccount1</c>.</summary>
     public Uri QueueEndpoint { get; }
 
-    /// <summary>Table service base URL without a trailing slash.</summary>
+    /// <summary>Table service base URL, path without a trailing slash.</summary>
     public Uri TableEndpoint { get; }
 
     /// <summary>The account key for SharedKey signing, or null for Entra ID tokens.</summary>

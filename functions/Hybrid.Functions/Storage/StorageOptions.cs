@@ -32,7 +32,6 @@ internal sealed class StorageOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Retries after the first attempt on 408/500/502/503/504 and network failures.</summary>
-    [Range(0, 10, ErrorMessage = "Hybrid:Storage:MaxRetries must be between 0 and 10, e.g. 4.")]
     public int MaxRetries { get; set; } = 4;
 
     /// <summary>First retry delay; later ones grow exponentially with jitter up to <see cref="MaxRetryDelay"/>.</summary>
@@ -42,7 +41,6 @@ internal sealed class StorageOptions
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Connections kept open per storage endpoint.</summary>
-    [Range(1, 1024, ErrorMessage = "Hybrid:Storage:MaxConnectionsPerEndpoint must be between 1 and 1024, e.g. 64.")]
     public int MaxConnectionsPerEndpoint { get; set; } = 64;
 
     /// <summary>The connection string may carry an account key: never print it.</summary>

@@ -32,7 +32,7 @@ internal sealed class StorageQueueClient
     public StorageQueueClient(StorageTransport transport)
     {
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
-        _endpoint = transport.Account.QueueEndpoint.AbsoluteUri;
+        _endpoint = transport.Account.QueueEndpoint.AbsoluteUri.TrimEnd('/');
     }
 
     /// <summary>Queue names: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.</summary>
@@ -77,6 +77,8 @@ internal sealed class StorageQueueClient
     /// Puts one message whose text is the base64 of <paramref name="body"/> (as the Functions queue trigger expects).
     /// False when the queue does not exist. <paramref name="timeToLive"/> null keeps the service default (7 days),
     /// <see cref="Timeout.InfiniteTimeSpan"/> never expires; <paramref name="visibilityTimeout"/> delays delivery.
+    /// A put retried after a lost answer (timeout, reset connection) may have landed the first time: queue delivery is
+    /// at-least-once, as with every storage client.
     /// </summary>
     public async Task<bool> TryPutMessageAsync(
         string queue,

@@ -19,7 +19,7 @@ internal sealed class StorageTableClient
     public StorageTableClient(StorageTransport transport)
     {
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
-        _endpoint = transport.Account.TableEndpoint.AbsoluteUri;
+        _endpoint = transport.Account.TableEndpoint.AbsoluteUri.TrimEnd('/');
     }
 
     /// <summary>Table names: 3-63 letters and digits, starting with a letter.</summary>

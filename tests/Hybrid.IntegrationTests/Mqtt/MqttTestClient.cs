@@ -27,13 +27,14 @@ internal static class MqttTestClient
     /// <summary>Starts <c>mosquitto_sub</c> and waits until it is subscribed (it prints nothing before; we probe with a marker).</summary>
     public static async Task<ChildProcess> SubscribeAsync(MosquittoBroker broker, string topic, params string[] extra)
     {
-        var args = new List<string> { "-h", broker.Host, "-p", Port(broker), "-t", topic, "-t", $"{topic}/ready-probe", "-v" };
+        var probeTopic = $"ready-probe/{Guid.NewGuid():N}";
+        var args = new List<string> { "-h", broker.Host, "-p", Port(broker), "-t", topic, "-t", probeTopic, "-v" };
         args.AddRange(extra);
         var sub = ChildProcess.Start(Tools.MosquittoSub, args);
         // Publish probes until the subscriber shows one: then its subscription is surely active.
         for (var i = 0; i < 100 && !sub.Output.Contains("ready-probe", StringComparison.Ordinal); i++)
         {
-            await using var probe = ChildProcess.Start(Tools.MosquittoPub, ["-h", broker.Host, "-p", Port(broker), "-t", $"{topic}/ready-probe", "-m", "x"]);
+            await using var probe = ChildProcess.Start(Tools.MosquittoPub, ["-h", broker.Host, "-p", Port(broker), "-t", probeTopic, "-m", "x"]);
             await probe.WaitForExitAsync(TimeSpan.FromSeconds(10));
             await Task.Delay(100);
         }

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Hybrid.Functions.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hybrid.Bench.Storage;
+
+/// <summary>One message to put: queue name and the bytes whose base64 becomes the message text.</summary>
+internal readonly record struct QueueSend(string Queue, ReadOnlyMemory<byte> Body);
+
+/// <summary>Outcome of a raw put run: counts, wall time, rates and per-put latency percentiles.</summary>
+internal sealed record RawPutResult(int Messages, long Bytes, TimeSpan Elapsed, TimeSpan P50, TimeSpan P99)
+{
+    public double MessagesPerSecond => Messages / Elapsed.TotalSeconds;
+
+    public double MegabytesPerSecond => Bytes / 1e6 / Elapsed.TotalSeconds;
+
+    public override string ToString() =>
+        $"{Messages} msgs, {Bytes / 1e6:F1} MB in {Elapsed.TotalSeconds:F2} s = {MessagesPerSecond:F0} msg/s, {MegabytesPerSecond:F1} MB/s, " +
+        $"put p50 {P50.TotalMilliseconds:F1} ms, p99 {P99.TotalMilliseconds:F1} ms";
+}
+
+/// <summary>
+/// The raw rate of our storage client putting queue messages directly (no ingest in front): the limit the ingest
+/// benchmark compares itself with in the same run. Call <see cref="CreateQueueClient"/> once, then
+/// <see cref="MeasureAsync"/> with the very messages ingest would produce.
+/// </summary>
+internal static class RawQueuePut
+{
+    /// <summary>A queue client for <paramref name="connectionString"/> with production defaults (retries, timeouts, pool).</summary>
+    public static (StorageTransport Transport, StorageQueueClient Queues) CreateQueueClient(string connectionString, int maxConnections = 64)
+    {
+        var options = new StorageOptions { ConnectionString = connectionString, MaxConnectionsPerEndpoint = maxConnections };
+        var transport = new StorageTransport(StorageAccount.Parse(connectionString), options, TimeProvider.System, NullLogger.Instance);
+        return (transport, new StorageQueueClient(transport));
+    }
+
+    /// <summary>
+    /// Creates the queues named in <paramref name="sends"/>, then puts every message with <paramref name="concurrency"/>
+    /// puts in flight; the clock runs only around the puts.
+    /// </summary>
+    public static async Task<RawPutResult> MeasureAsync(StorageQueueClient queues, IReadOnlyList<QueueSend> sends, int concurrency, CancellationToken cancellationToken)
+    {
+        foreach (var queue in sends.Select(s => s.Queue).Distinct(StringComparer.Ordinal))
+        {
+            await queues.CreateQueueIfNotExistsAsync(queue, cancellationToken);
+        }
+
+        var latencies = new double[sends.Count];
+        var next = -1;
+        var stopwatch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, concurrency)).Select(async _ =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < sends.Count)
+            {
+                var started = Stopwatch.GetTimestamp();
+                if (!await queues.TryPutMessageAsync(sends[index].Queue, sends[index].Body, cancellationToken))
+                {
+                    throw new InvalidOperationException($"Queue {sends[index].Queue} vanished during the benchmark.");
+                }
+
+                latencies[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        }));
+        stopwatch.Stop();
+        Array.Sort(latencies);
+        return new RawPutResult(
+            sends.Count,
+            sends.Sum(s => (long)s.Body.Length),
+            stopwatch.Elapsed,
+            TimeSpan.FromMilliseconds(Percentile(latencies, 0.50)),
+            TimeSpan.FromMilliseconds(Percentile(latencies, 0.99)));
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+}

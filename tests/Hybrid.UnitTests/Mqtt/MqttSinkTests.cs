@@ -1,0 +1,216 @@
+using System.Text;
+using System.Threading.Channels;
+using Hybrid.Edge.Mqtt;
+using Hybrid.Edge.Store;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hybrid.UnitTests.Mqtt;
+
+/// <summary>Sink logic against a scripted client: which acknowledgements move the cursor, and resends.</summary>
+public sealed class MqttSinkTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Run_AcksOutOfOrder_CursorMovesOnlyOverContiguousAcks()
+    {
+        var log = new FakeSinkLog(5);
+        var client = new ScriptedClient();
+        var (sink, cts, run) = Start(log, client);
+
+        await client.WaitForPublishesAsync(5);
+        client.Complete(2, PublishResult.Acknowledged);
+        client.Complete(3, PublishResult.Acknowledged);
+        await Task.Delay(200);
+        Assert.Equal(0, log.Cursor);
+
+        client.Complete(1, PublishResult.Acknowledged);
+        await log.WaitForCursorAsync(3);
+        Assert.Equal(3, log.Cursor);
+
+        client.Complete(5, PublishResult.Acknowledged);
+        await Task.Delay(200);
+        Assert.Equal(3, log.Cursor);
+        client.Complete(4, PublishResult.Acknowledged);
+        await log.WaitForCursorAsync(5);
+
+        await cts.CancelAsync();
+        await run;
+        sink.Dispose();
+        Assert.Equal(["t/telemetry.x", "t/telemetry.x", "t/telemetry.x", "t/telemetry.x", "t/telemetry.x"], client.Publishes.Select(p => p.Topic));
+    }
+
+    [Fact]
+    public async Task Run_PublishNotConnected_ResentAfterReconnectAndCursorWaitsForIt()
+    {
+        var log = new FakeSinkLog(2);
+        var client = new ScriptedClient();
+        var (sink, cts, run) = Start(log, client);
+
+        await client.WaitForPublishesAsync(2);
+        client.Complete(2, PublishResult.Acknowledged);
+        client.Complete(1, PublishResult.NotConnected);
+        await Task.Delay(200);
+        Assert.Equal(2, client.Publishes.Count); // waits for the connection before re-sending
+        client.SetConnected();
+        await client.WaitForPublishesAsync(3);
+        Assert.Equal(1, client.Publishes[2].Seq);
+        Assert.Equal(0, log.Cursor);
+
+        client.Complete(3, PublishResult.Acknowledged);
+        await log.WaitForCursorAsync(2);
+        await cts.CancelAsync();
+        await run;
+        sink.Dispose();
+    }
+
+    [Fact]
+    public async Task Run_PublishRejected_DeadLettersWithReasonAndMovesOn()
+    {
+        var log = new FakeSinkLog(2);
+        var client = new ScriptedClient();
+        var (sink, cts, run) = Start(log, client);
+
+        await client.WaitForPublishesAsync(2);
+        client.Complete(1, PublishResult.Rejected("payload too large"));
+        client.Complete(2, PublishResult.Acknowledged);
+        await log.WaitForCursorAsync(2);
+        await cts.CancelAsync();
+        await run;
+        sink.Dispose();
+
+        var dead = Assert.Single(log.DeadLetters);
+        Assert.Equal(new DeadLetterItem(1, "mqtt: payload too large"), dead);
+    }
+
+    private static (MqttSink Sink, CancellationTokenSource Cts, Task Run) Start(FakeSinkLog log, ScriptedClient client)
+    {
+        Assert.True(TopicTemplate.TryParse("t/{type}", false, out var template, out _));
+        var settings = new MqttSinkSettings("pi", template!, 1, false, [], 10) { AdvanceInterval = TimeSpan.Zero };
+        var sink = new MqttSink(log, client, settings, TimeProvider.System, NullLogger.Instance);
+        var cts = new CancellationTokenSource();
+        return (sink, cts, sink.RunAsync(cts.Token));
+    }
+
+    private sealed class FakeSinkLog(int count) : ISinkLog
+    {
+        private readonly List<StoredReading> _readings = Enumerable.Range(1, count)
+            .Select(i => new StoredReading(Lane.Normal, i, "telemetry.x", DateTimeOffset.UnixEpoch, "test", null, Encoding.UTF8.GetBytes($"{{\"i\":{i}}}")))
+            .ToList();
+
+        private long _cursor;
+
+        public long Cursor => Interlocked.Read(ref _cursor);
+
+        public List<DeadLetterItem> DeadLetters { get; } = [];
+
+        public string Sink => "mqtt";
+
+        public string DeviceId => "pi";
+
+        public string GetEpoch(Lane lane) => "E";
+
+        public long GetCursor(Lane lane) => lane == Lane.Normal ? Cursor : 0;
+
+        public ValueTask<IReadOnlyList<StoredReading>> ReadAsync(Lane lane, long afterSeq, int maxCount, int maxBytes, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<StoredReading>>(lane == Lane.High ? [] : _readings.Where(r => r.Seq > afterSeq).Take(maxCount).ToList());
+
+        public ValueTask AdvanceAsync(Lane lane, long throughSeq, CancellationToken cancellationToken)
+        {
+            Assert.True(throughSeq >= Cursor, "the cursor never moves backwards");
+            Interlocked.Exchange(ref _cursor, throughSeq);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DeadLetterAsync(Lane lane, IReadOnlyList<DeadLetterItem> items, CancellationToken cancellationToken)
+        {
+            DeadLetters.AddRange(items);
+            return ValueTask.CompletedTask;
+        }
+
+        public async ValueTask WaitForReadingsAsync(long afterSeqHigh, long afterSeqNormal, CancellationToken cancellationToken)
+        {
+            if (afterSeqNormal >= _readings.Count)
+            {
+                await Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
+            }
+        }
+
+        public async Task WaitForCursorAsync(long seq)
+        {
+            for (var i = 0; i < 500 && Cursor < seq; i++)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(seq, Cursor);
+        }
+    }
+
+    private sealed class ScriptedClient : IMqttClient
+    {
+        private readonly Lock _gate = new();
+        private readonly List<TaskCompletionSource<PublishResult>> _pending = [];
+        private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<(string Topic, long Seq)> Publishes { get; } = [];
+
+        public MqttConnectionState State => MqttConnectionState.Connected;
+
+        public ChannelReader<MqttMessage> Messages => Channel.CreateUnbounded<MqttMessage>().Reader;
+
+        public event EventHandler<MqttConnectionEventArgs>? ConnectionChanged { add { } remove { } }
+
+        public Task<MqttConnectResult> ConnectAsync(CancellationToken cancellationToken) => Task.FromResult(MqttConnectResult.Success);
+
+        public Task WaitUntilConnectedAsync(CancellationToken cancellationToken) => _connected.Task.WaitAsync(cancellationToken);
+
+        public void SetConnected() => _connected.TrySetResult();
+
+        public Task<PublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos, bool retain, CancellationToken cancellationToken)
+        {
+            var seq = System.Text.Json.JsonDocument.Parse(payload).RootElement.GetProperty("seq").GetInt64();
+            var tcs = new TaskCompletionSource<PublishResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                Publishes.Add((topic, seq));
+                _pending.Add(tcs);
+            }
+
+            return tcs.Task;
+        }
+
+        /// <summary>Completes the <paramref name="n"/>-th publish (1-based, in publish order).</summary>
+        public void Complete(int n, PublishResult result)
+        {
+            lock (_gate)
+            {
+                _pending[n - 1].SetResult(result);
+            }
+        }
+
+        public async Task WaitForPublishesAsync(int count)
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                lock (_gate)
+                {
+                    if (Publishes.Count >= count)
+                    {
+                        return;
+                    }
+                }
+
+                await Task.Delay(10);
+            }
+
+            throw new TimeoutException($"only {Publishes.Count} publishes");
+        }
+
+        public Task<PublishResult> SubscribeAsync(string filter, int qos, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task DisconnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
