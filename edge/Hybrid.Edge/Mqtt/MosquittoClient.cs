@@ -452,8 +452,14 @@ internal sealed partial class MosquittoClient : IMqttClient
         {
             fixed (byte* p = Online)
             {
+                // Tracked like any publish: an untracked ack would leave an "early ack" entry that a later publish
+                // reusing the mid (they wrap at 65535) would mistake for its own. The ack cannot arrive before this
+                // callback returns, so adding after the call is safe here.
                 int mid;
-                _ = Interop.Mosquitto.Publish(_handle, &mid, _settings.StatusTopic, Online.Length, p, 1, true);
+                if (Interop.Mosquitto.Publish(_handle, &mid, _settings.StatusTopic, Online.Length, p, 1, true) == Interop.Mosquitto.MOSQ_ERR_SUCCESS)
+                {
+                    _pending.TryAdd(mid, new PendingPublish(1));
+                }
             }
         }
 

@@ -162,7 +162,12 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Writer.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+        // Bounded: with the disk still full the writer would retry forever; what is left is dropped and counted.
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), Time))
+        {
+            await Writer.CompleteAsync(timeout.Token).ConfigureAwait(false);
+        }
+
         Writer.Dispose();
         foreach (var sink in _sinks.Values)
         {

@@ -238,8 +238,14 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
                 _store.Counters.AddDiskFull();
                 if (!_diskFull)
                 {
-                    _diskFull = true;
                     Log.DiskFull(_logger, _store.Path, _batch.Count, _options.DiskFullRetryInterval);
+                    _diskFull = true;
+                }
+
+                // First reuse the pages of readings every sink has delivered; only then, under drop-oldest, give up undelivered ones.
+                if (RunRetentionWithRetry(connection) > 0)
+                {
+                    continue;
                 }
 
                 if (_options.EffectiveCapacityPolicy == CapacityPolicy.DropOldest && TryMakeRoom(connection, _batch.Count))
@@ -453,22 +459,24 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
         }
     }
 
-    private void RunRetentionWithRetry(SqliteConnection connection)
+    /// <summary>Runs retention; returns the rows it deleted (0 when it failed on a full disk).</summary>
+    private long RunRetentionWithRetry(SqliteConnection connection)
     {
         _nextRetention = _time.GetTimestamp() + (long)(_options.RetentionInterval.TotalSeconds * _time.TimestampFrequency);
         try
         {
-            RunRetention(connection);
+            return RunRetention(connection);
         }
         catch (Exception ex) when (StoreFile.IsDiskFull(ex))
         {
             // Deleting needs a little WAL space too; the next interval tries again.
             _store.Counters.AddDiskFull();
+            return 0;
         }
     }
 
     /// <summary>Deletes what every enabled sink has passed, then readings older than the TTL; re-checks the disk floor.</summary>
-    private void RunRetention(SqliteConnection connection)
+    private long RunRetention(SqliteConnection connection)
     {
         _plan.Reset(_store);
         using (var transaction = connection.BeginTransaction())
@@ -492,8 +500,10 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
             transaction.Commit();
         }
 
+        var deleted = _plan.Deleted[0] + _plan.Deleted[1];
         ApplyPlan();
         CheckDiskFloor();
+        return deleted;
     }
 
     private void ExpireTtl(SqliteTransaction transaction, Lane lane)

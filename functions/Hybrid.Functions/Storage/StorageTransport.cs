@@ -17,8 +17,14 @@ namespace Hybrid.Functions.Storage;
 /// </summary>
 internal sealed class StorageTransport : IDisposable
 {
-    /// <summary>REST API version sent as <c>x-ms-version</c> (known to Azure and to Azurite 3.35).</summary>
+    /// <summary>Queue REST API version sent as <c>x-ms-version</c> (known to Azure and to Azurite 3.35).</summary>
     public const string ApiVersion = "2025-01-05";
+
+    /// <summary>
+    /// Table REST API version: the one the Azure SDK's table client pins (the Table API has not changed since), known
+    /// to Azure's table service, Cosmos DB's Table API and Azurite alike.
+    /// </summary>
+    public const string TableApiVersion = "2019-02-02";
 
     private readonly HttpClient _client;
     private readonly ResiliencePipeline<HttpResponseMessage> _retrying;
@@ -26,7 +32,14 @@ internal sealed class StorageTransport : IDisposable
     private readonly ILogger _logger;
     private readonly int _maxAttempts;
 
-    public StorageTransport(StorageAccount account, StorageOptions options, TimeProvider timeProvider, ILogger logger, TokenCredential? credential = null)
+    // configureHandler adjusts the socket handler before use (tests trust a self-signed certificate with it).
+    public StorageTransport(
+        StorageAccount account,
+        StorageOptions options,
+        TimeProvider timeProvider,
+        ILogger logger,
+        TokenCredential? credential = null,
+        Action<SocketsHttpHandler>? configureHandler = null)
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(options);
@@ -45,6 +58,7 @@ internal sealed class StorageTransport : IDisposable
             UseCookies = false,
             UseProxy = false,
         };
+        configureHandler?.Invoke(sockets);
         HttpMessageHandler handler = account.SharedKey is { } key
             ? new SharedKeyHandler(key, timeProvider, sockets)
             : new BearerTokenHandler(
@@ -82,7 +96,7 @@ internal sealed class StorageTransport : IDisposable
                 {
                     using var request = s.CreateRequest(s.State);
                     request.Options.Set(StorageRequestOptions.Service, s.Service);
-                    request.Headers.TryAddWithoutValidation("x-ms-version", ApiVersion);
+                    request.Headers.TryAddWithoutValidation("x-ms-version", s.Service == StorageService.Table ? TableApiVersion : ApiVersion);
                     return await s.Client.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
                 },
                 context,

@@ -28,6 +28,9 @@ internal sealed class ScriptedHttpServer : IDisposable
 
     public int Port { get; }
 
+    /// <summary>How long each answer is held back (to keep requests in flight together).</summary>
+    public TimeSpan ResponseDelay { get; init; }
+
     public ConcurrentQueue<(string Method, string Path, string? Authorization)> Requests { get; } = new();
 
     /// <summary>A connection string whose queue and table endpoints both point here (path-style, Azurite's key).</summary>
@@ -58,14 +61,24 @@ internal sealed class ScriptedHttpServer : IDisposable
 
             Requests.Enqueue((context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers["Authorization"]));
             var (status, code) = _script.TryDequeue(out var next) ? next : _otherwise;
-            context.Response.StatusCode = (int)status;
-            if (code is not null)
-            {
-                context.Response.Headers["x-ms-error-code"] = code;
-            }
-
-            context.Response.ContentLength64 = 0;
-            context.Response.Close();
+            _ = AnswerAsync(context, status, code);
         }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context, HttpStatusCode status, string? code)
+    {
+        if (ResponseDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(ResponseDelay);
+        }
+
+        context.Response.StatusCode = (int)status;
+        if (code is not null)
+        {
+            context.Response.Headers["x-ms-error-code"] = code;
+        }
+
+        context.Response.ContentLength64 = 0;
+        context.Response.Close();
     }
 }

@@ -68,4 +68,21 @@ public sealed class StorageTransportRetryTests
         Assert.Null(get);
         Assert.Equal(3, server.Requests.Count);
     }
+
+    [Fact]
+    public async Task HealthProbe_ConcurrentChecks_ShareOneProbeAndReportTheFailure()
+    {
+        using var server = new ScriptedHttpServer([], (HttpStatusCode.Forbidden, "AuthorizationFailure")) { ResponseDelay = TimeSpan.FromMilliseconds(300) };
+        using var clients = new StorageClients(server.ConnectionString, maxRetries: 3);
+        var probe = new StorageHealthProbe(clients.Queues, clients.Tables, Microsoft.Extensions.Logging.Abstractions.NullLogger<StorageHealthProbe>.Instance);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => probe.CheckAsync(default)));
+        var afterwards = await probe.CheckAsync(default);
+
+        Assert.Equal(4, server.Requests.Count); // one queue list + one table query per probe, two probes
+        Assert.Single(results.Distinct());
+        Assert.StartsWith("Storage ListQueues answered 403 Forbidden (AuthorizationFailure).", results[0], StringComparison.Ordinal);
+        Assert.Contains("; Storage QueryTables answered 403 Forbidden (AuthorizationFailure).", results[0], StringComparison.Ordinal);
+        Assert.Equal(results[0], afterwards);
+    }
 }

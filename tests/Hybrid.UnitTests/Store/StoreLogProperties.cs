@@ -26,6 +26,8 @@ public sealed class StoreLogProperties
         try
         {
             var written = new[] { new List<(long Seq, string Key)>(), new List<(long Seq, string Key)>() };
+            // Seqs are never reused: after retention empties a lane, the next reading still gets last seq + 1.
+            var lastSeq = new long[2];
             var cursors = new long[2, 2];
             var nextKey = 0;
             foreach (var (kind, a, b) in operations)
@@ -34,7 +36,7 @@ public sealed class StoreLogProperties
                 var sink = store.GetSink(SinkNames[sinkIndex]);
                 var lane = (Lane)(a % 2);
                 var laneIndex = (int)lane;
-                var head = written[laneIndex].Count == 0 ? 0 : written[laneIndex][^1].Seq;
+                var head = lastSeq[laneIndex];
                 switch (kind % 6)
                 {
                     case 0:
@@ -45,8 +47,8 @@ public sealed class StoreLogProperties
                             var high = (b + i) % 3 == 0;
                             var key = $"k{nextKey++:D6}";
                             readings.Add(TestStores.Reading(high ? "alert.test" : "telemetry.test", key));
-                            var list = written[high ? 0 : 1];
-                            list.Add((list.Count == 0 ? 1 : list[^1].Seq + 1, key));
+                            var laneOfReading = high ? 0 : 1;
+                            written[laneOfReading].Add((++lastSeq[laneOfReading], key));
                         }
 
                         await TestStores.WriteAsync(store, readings);

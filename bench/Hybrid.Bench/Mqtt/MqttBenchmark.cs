@@ -1,0 +1,266 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Hybrid.Edge.Hosting;
+using Hybrid.Edge.Mqtt;
+using Hybrid.Edge.Store;
+using Hybrid.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Hybrid.Bench.Mqtt;
+
+/// <summary>
+/// <c>./hybrid bench mqtt [--count N] [--runs R] [--window W] [--rate R] [--seconds S]</c>:
+/// (1) the sink's QoS 1 publish rate draining a backlog of N readings with 100-byte payloads from the real store,
+/// beside <c>mosquitto_pub -q 1 -l</c> sending the same serialized payloads to the same broker in the same run;
+/// (2) capture→PUBACK latency (writer.TryWrite → broker acknowledgement) at a paced rate.
+/// </summary>
+internal sealed class MqttBenchmark : IBenchmark
+{
+    public string Name => "mqtt";
+
+    public string Description => "MQTT sink QoS 1 rate from a backlog vs mosquitto_pub -q 1 -l; capture->PUBACK latency p50/p99";
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var count = Arg(args, "--count", 1_000_000);
+        var runs = Arg(args, "--runs", 3);
+        var window = Arg(args, "--window", new MqttOptions().InflightWindow);
+        var rate = Arg(args, "--rate", 1000);
+        var seconds = Arg(args, "--seconds", 10);
+        Console.WriteLine($"mqtt bench: {count} readings x {runs} runs, payload 100 B, QoS 1, sink inflight window {window}; latency at {rate}/s for {seconds} s");
+
+        // Without TCP_NODELAY on the broker, Nagle holds each PUBACK behind the previous one until our delayed ACK
+        // (~40 ms); a latency-sensitive deployment sets it, so the bench does too (both clients benefit equally).
+        var nodelay = !args.Contains("--broker-nagle");
+        await using var broker = await MosquittoBroker.StartAsync(nodelay ? ["set_tcp_nodelay true"] : []);
+        Console.WriteLine($"broker: mosquitto, set_tcp_nodelay {(nodelay ? "true" : "false (default)")}");
+        var sinkRates = new List<double>();
+        var pubRates = new List<double>();
+        for (var run = 1; run <= runs; run++)
+        {
+            using var dir = new TempDirectory("bench-mqtt");
+            var (sinkRate, lines) = await SinkRateAsync(broker, dir, count, window, cancellationToken);
+            var pubRate = await MosquittoPubRateAsync(broker, dir, lines, count, cancellationToken);
+            sinkRates.Add(sinkRate);
+            pubRates.Add(pubRate);
+            Console.WriteLine($"  run {run}: sink {sinkRate,10:N0} msg/s   mosquitto_pub {pubRate,10:N0} msg/s   ratio {sinkRate / pubRate:F2}");
+        }
+
+        var latencies = new List<(double P50, double P99, double Max)>();
+        for (var run = 1; run <= runs; run++)
+        {
+            using var dir = new TempDirectory("bench-mqtt-lat");
+            var latency = await LatencyAsync(broker, dir, rate, seconds, window, cancellationToken);
+            latencies.Add(latency);
+            Console.WriteLine($"  latency run {run}: p50 {latency.P50:F2} ms   p99 {latency.P99:F2} ms   max {latency.Max:F2} ms");
+        }
+
+        var ratio = Median(sinkRates) / Median(pubRates);
+        Console.WriteLine($"median: sink {Median(sinkRates):N0} msg/s, mosquitto_pub {Median(pubRates):N0} msg/s, ratio {ratio:F2} (target >= 0.80)");
+        Console.WriteLine($"median: capture->PUBACK p50 {Median(latencies.Select(l => l.P50)):F2} ms, p99 {Median(latencies.Select(l => l.P99)):F2} ms at {rate}/s (target p99 <= 20 ms)");
+        return 0;
+    }
+
+    private static async Task<(double Rate, string LinesFile)> SinkRateAsync(MosquittoBroker broker, TempDirectory dir, int count, int window, CancellationToken cancellationToken)
+    {
+        await using var store = OpenStore(dir, TimeSpan.FromMilliseconds(200));
+        var payload = Encoding.UTF8.GetBytes("{\"v\":\"" + new string('x', 100 - 8) + "\"}");
+        // A current timestamp: the store's TTL retention would delete readings from the distant past.
+        var ts = TimeProvider.System.GetUtcNow();
+        for (var i = 0; i < count; i++)
+        {
+            while (!store.Writer.TryWrite(new CaptureReading("telemetry.bench", ts, "bench", null, payload)))
+            {
+                await Task.Delay(1, cancellationToken);
+            }
+        }
+
+        await store.Writer.FlushAsync(cancellationToken);
+        var sinkLog = store.GetSink("mqtt");
+
+        // The same bytes the sink publishes, for mosquitto_pub -l (one JSON document per line, no newlines inside).
+        var linesFile = dir.File("payloads.txt");
+        await using (var file = new FileStream(linesFile, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        {
+            using var json = new ReadingJson();
+            var verify = store.GetSink("verify");
+            var after = 0L;
+            while (true)
+            {
+                var batch = await verify.ReadAsync(Lane.Normal, after, 5000, int.MaxValue, cancellationToken);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var reading in batch)
+                {
+                    file.Write(json.Write("bench", sinkLog.GetEpoch(Lane.Normal), reading).Span);
+                    file.WriteByte((byte)'\n');
+                }
+
+                after = batch[^1].Seq;
+            }
+        }
+
+        var options = new MqttOptions { Host = broker.Host, Port = broker.Port, TopicTemplate = "bench/{device}/{type}", InflightWindow = window, Qos = 1 };
+        await using var client = new MosquittoClient(MqttClientSettings.From(options, "bench-sink", null), TimeProvider.System, NullLogger.Instance);
+        var connected = await client.ConnectAsync(cancellationToken);
+        if (!connected.Connected)
+        {
+            throw new InvalidOperationException(connected.Error);
+        }
+
+        using var sink = new MqttSink(sinkLog, client, MqttSinkSettings.From(options, "bench"), TimeProvider.System, NullLogger.Instance);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watch = Stopwatch.StartNew();
+        var run = sink.RunAsync(cts.Token);
+        while (sink.Counters.Acknowledged < count)
+        {
+            await Task.Delay(5, cancellationToken);
+        }
+
+        var elapsed = watch.Elapsed;
+        await cts.CancelAsync();
+        await run;
+        return (count / elapsed.TotalSeconds, linesFile);
+    }
+
+    private static async Task<double> MosquittoPubRateAsync(MosquittoBroker broker, TempDirectory dir, string linesFile, int count, CancellationToken cancellationToken)
+    {
+        var port = broker.Port.ToString(CultureInfo.InvariantCulture);
+        var watch = Stopwatch.StartNew();
+        await using var pub = ChildProcess.Start("/bin/sh", ["-c", $"exec '{Tools.MosquittoPub}' -h {broker.Host} -p {port} -q 1 -l -t bench/pub/telemetry.bench -i bench-pub < '{linesFile}'"]);
+        var code = await pub.WaitForExitAsync(TimeSpan.FromMinutes(10));
+        var elapsed = watch.Elapsed;
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"mosquitto_pub exited {code}: {pub.Output}");
+        }
+
+        return count / elapsed.TotalSeconds;
+    }
+
+    private static async Task<(double P50, double P99, double Max)> LatencyAsync(MosquittoBroker broker, TempDirectory dir, int rate, int seconds, int window, CancellationToken cancellationToken)
+    {
+        await using var store = OpenStore(dir, TimeSpan.Zero);
+        var options = new MqttOptions { Host = broker.Host, Port = broker.Port, TopicTemplate = "bench/{device}/{type}", InflightWindow = window, Qos = 1 };
+        await using var inner = new MosquittoClient(MqttClientSettings.From(options, "bench-lat", null), TimeProvider.System, NullLogger.Instance);
+        await inner.ConnectAsync(cancellationToken);
+        var client = new AckTimingClient(inner);
+        using var sink = new MqttSink(store.GetSink("mqtt"), client, MqttSinkSettings.From(options, "bench"), TimeProvider.System, NullLogger.Instance);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = sink.RunAsync(cts.Token);
+
+        var total = rate * seconds;
+        var captured = new long[total + 1];
+        var payload = Encoding.UTF8.GetBytes("{\"v\":\"" + new string('x', 100 - 8) + "\"}");
+        var interval = Stopwatch.Frequency / (double)rate;
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 1; i <= total; i++)
+        {
+            var due = start + (long)(i * interval);
+            while (Stopwatch.GetTimestamp() < due)
+            {
+                if (due - Stopwatch.GetTimestamp() > Stopwatch.Frequency / 500)
+                {
+                    await Task.Delay(1, cancellationToken);
+                }
+                else
+                {
+                    Thread.SpinWait(20);
+                }
+            }
+
+            captured[i] = Stopwatch.GetTimestamp();
+            store.Writer.TryWrite(new CaptureReading("telemetry.bench", TimeProvider.System.GetUtcNow(), "bench", null, payload));
+        }
+
+        var waited = Stopwatch.StartNew();
+        while (client.Acks.Count < total)
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException($"latency run stalled: {client.Acks.Count}/{total} acked; sink published {sink.Counters.Published}, acknowledged {sink.Counters.Acknowledged}, inflight {sink.Counters.Inflight}; store head {store.Lane(Lane.Normal).HeadSeq}, cursor {store.GetSink("mqtt").GetCursor(Lane.Normal)}; missing seqs {string.Join(',', Enumerable.Range(1, total).Where(q => !client.Acks.ContainsKey(q)).Take(10))}; max acked {client.Acks.Keys.Max()}");
+            }
+
+            await Task.Delay(10, cancellationToken);
+        }
+
+        await cts.CancelAsync();
+        await run;
+        var latencies = Enumerable.Range(1, total)
+            .Select(seq => (client.Acks[seq] - captured[seq]) * 1000.0 / Stopwatch.Frequency)
+            .Order()
+            .ToArray();
+        return (latencies[latencies.Length / 2], latencies[(int)(latencies.Length * 0.99)], latencies[^1]);
+    }
+
+    private static ReadingStore OpenStore(TempDirectory dir, TimeSpan commitInterval)
+    {
+        var options = new StoreOptions { CommitInterval = commitInterval, StatsInterval = TimeSpan.Zero, MinFreeDiskBytes = 0, MinFreeDiskPercent = 0, ChannelCapacity = 100_000 };
+        var agent = new AgentOptions { DeviceId = "bench", DataDirectory = dir.Path };
+        var store = new ReadingStore(Options.Create(options), Options.Create(agent), TimeProvider.System, NullLogger<ReadingStore>.Instance, [new StoreSinkRegistration("mqtt")]);
+        store.Open();
+        store.StartWriter();
+        return store;
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>Records when each reading's publish was acknowledged, by the seq in its payload.</summary>
+    private sealed class AckTimingClient(IMqttClient inner) : IMqttClient
+    {
+        public ConcurrentDictionary<long, long> Acks { get; } = new();
+
+        public MqttConnectionState State => inner.State;
+
+        public ChannelReader<MqttMessage> Messages => inner.Messages;
+
+        public event EventHandler<MqttConnectionEventArgs>? ConnectionChanged
+        {
+            add => inner.ConnectionChanged += value;
+            remove => inner.ConnectionChanged -= value;
+        }
+
+        public Task<MqttConnectResult> ConnectAsync(CancellationToken cancellationToken) => inner.ConnectAsync(cancellationToken);
+
+        public Task WaitUntilConnectedAsync(CancellationToken cancellationToken) => inner.WaitUntilConnectedAsync(cancellationToken);
+
+        public Task<PublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos, bool retain, CancellationToken cancellationToken)
+        {
+            var seq = JsonDocument.Parse(payload).RootElement.GetProperty("seq").GetInt64();
+            var task = inner.PublishAsync(topic, payload, qos, retain, cancellationToken);
+            return task.ContinueWith(
+                t =>
+                {
+                    Acks[seq] = Stopwatch.GetTimestamp();
+                    return t.Result;
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
+        public Task<PublishResult> SubscribeAsync(string filter, int qos, CancellationToken cancellationToken) => inner.SubscribeAsync(filter, qos, cancellationToken);
+
+        public Task DisconnectAsync(CancellationToken cancellationToken) => inner.DisconnectAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
