@@ -33,6 +33,7 @@ internal sealed class IngestBenchmark : IBenchmark
         var runs = Arg(args, "--runs", 3);
         Console.WriteLine($"ingest bench: {devices} devices x {batches} batches x {items} items, {payloadBytes}-byte payloads, gzip, packed; {runs} runs");
 
+        MeasureCpu(items, payloadBytes);
         await using var azurite = await AzuriteServer.StartAsync();
         await using var app = await FunctionAppServer.StartAsync(new Dictionary<string, string?>
         {
@@ -44,37 +45,46 @@ internal sealed class IngestBenchmark : IBenchmark
         var options = new StorageOptions { ConnectionString = azurite.ConnectionString };
         using var transport = new StorageTransport(StorageAccount.Parse(azurite.ConnectionString), options, TimeProvider.System, NullLogger.Instance);
         var queues = new StorageQueueClient(transport);
+        var table = new TableWatermarkStore(new StorageTableClient(transport), Microsoft.Extensions.Options.Options.Create(options), NullLogger<TableWatermarkStore>.Instance);
         await queues.CreateQueueIfNotExistsAsync("telemetry", cancellationToken);
 
         var payload = new string('x', payloadBytes - 10);
         var packer = new MessagePacker(RoutingOptions.ServiceMaxMessageBytes, PackingMode.Packed);
         var ingestRates = new List<double>();
         var rawRates = new List<double>();
+        var rawTableRates = new List<double>();
+        var ratios = new List<double>();
+        var tableRatios = new List<double>();
         var p99s = new List<double>();
         var rss = new List<long>();
 
         // Warm-up: JIT, connections, queue and table creation.
         await RunIngestAsync(http, devices, 1, items, payload, cancellationToken);
-        await RunRawAsync(queues, packer, devices, 1, items, payload, cancellationToken);
+        await RunRawAsync(queues, null, packer, devices, 1, items, payload, cancellationToken);
+        await RunRawAsync(queues, table, packer, devices, 1, items, payload, cancellationToken);
 
         for (var run = 1; run <= runs; run++)
         {
             // Alternate which side goes first and start each side on an empty queue, so neither pays for the other's
             // backlog in Azurite.
-            double ingestRate = 0, rawRate = 0;
+            double ingestRate = 0, rawRate = 0, rawTableRate = 0;
             List<double> latencies = [];
             long memory = 0;
-            for (var side = 0; side < 2; side++)
+            for (var side = 0; side < 3; side++)
             {
                 await queues.ClearMessagesAsync("telemetry", cancellationToken);
-                if ((side + run) % 2 == 1)
+                switch ((side + run) % 3)
                 {
-                    (ingestRate, latencies) = await RunIngestAsync(http, devices, batches, items, payload, cancellationToken);
-                    memory = ReadRssKiB(app.ProcessId);
-                }
-                else
-                {
-                    rawRate = await RunRawAsync(queues, packer, devices, batches, items, payload, cancellationToken);
+                    case 0:
+                        (ingestRate, latencies) = await RunIngestAsync(http, devices, batches, items, payload, cancellationToken);
+                        memory = ReadRssKiB(app.ProcessId);
+                        break;
+                    case 1:
+                        rawRate = await RunRawAsync(queues, null, packer, devices, batches, items, payload, cancellationToken);
+                        break;
+                    default:
+                        rawTableRate = await RunRawAsync(queues, table, packer, devices, batches, items, payload, cancellationToken);
+                        break;
                 }
             }
 
@@ -83,28 +93,83 @@ internal sealed class IngestBenchmark : IBenchmark
             var p99 = latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(latencies.Count * 0.99) - 1)];
             ingestRates.Add(ingestRate);
             rawRates.Add(rawRate);
+            rawTableRates.Add(rawTableRate);
+            ratios.Add(ingestRate / rawRate);
+            tableRatios.Add(ingestRate / rawTableRate);
             p99s.Add(p99);
             rss.Add(memory);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"run {run}: ingest {ingestRate,9:N0} readings/s (p50 {p50:N0} ms, p99 {p99:N0} ms per 1000-item request) | raw client puts {rawRate,9:N0} readings/s | ratio {ingestRate / rawRate:F2} | app RSS {memory / 1024.0:N0} MiB"));
+                $"run {run}: ingest {ingestRate,9:N0} readings/s (p50 {p50:N0} ms, p99 {p99:N0} ms per 1000-item request) | raw client puts {rawRate,9:N0} readings/s (ratio {ingestRate / rawRate:F2}) | raw puts + 2 table writes per batch {rawTableRate,9:N0} readings/s (ratio {ingestRate / rawTableRate:F2}) | app RSS {memory / 1024.0:N0} MiB"));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"median: ingest {Median(ingestRates):N0} readings/s, raw {Median(rawRates):N0} readings/s, ratio {Median(ingestRates) / Median(rawRates):F2}, p99 {Median(p99s):N0} ms, app RSS {Median(rss.Select(r => (double)r).ToList()) / 1024.0:N0} MiB"));
+            $"median: ingest {Median(ingestRates):N0} readings/s, raw puts {Median(rawRates):N0} readings/s, raw puts + table writes {Median(rawTableRates):N0} readings/s; median of per-run ratios: {Median(ratios):F2} to raw puts, {Median(tableRatios):F2} to raw puts + table writes; p99 {Median(p99s):N0} ms, app RSS {Median(rss.Select(r => (double)r).ToList()) / 1024.0:N0} MiB"));
+        if (args.Contains("--app-log"))
+        {
+            Console.WriteLine(app.Output);
+        }
+
         return 0;
+    }
+
+    /// <summary>One core's cost of the app's own work per batch, in process: gunzip, parse, validate, pack.</summary>
+    private static void MeasureCpu(int items, int payloadBytes)
+    {
+        var device = "cpu-0";
+        var epoch = EpochId.New(TimeProvider.System);
+        var body = Gzip(Encoding.UTF8.GetBytes(Batch(device, epoch, 1, items, new string('x', payloadBytes - 10))));
+        var options = new IngestOptions();
+        var validator = new BatchValidator(options.MaxTimestampAge, options.MaxTimestampLead);
+        var packer = new MessagePacker(RoutingOptions.ServiceMaxMessageBytes, PackingMode.Packed);
+        var messages = 0;
+        void Once()
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            context.Request.Body = new MemoryStream(body);
+            context.Request.ContentLength = body.Length;
+            context.Request.Headers.ContentEncoding = "gzip";
+            var (buffer, _) = RequestBodyReader.ReadAsync(context.Request, options, default).GetAwaiter().GetResult();
+            using (buffer)
+            {
+                var (batch, _) = BatchParser.Parse(buffer!.Span, options.MaxItems);
+                var checkedItems = validator.Check(batch!.Messages, TimeProvider.System.GetUtcNow());
+                messages = packer.Pack("telemetry", QueueMessageWriter.Prefix(device, epoch), [.. checkedItems.Select(i => new PackItem(i.Reading, i.Seq, i.Reason))]).Count;
+            }
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            Once();
+        }
+
+        const int Rounds = 100;
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < Rounds; i++)
+        {
+            Once();
+        }
+
+        var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds / Rounds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"in-process, one thread: gunzip + parse + validate + pack of one {items}-item batch ({body.Length:N0} bytes gzip, {messages} messages) = {ms:F2} ms -> {items / ms * 1000:N0} readings/s per core"));
     }
 
     private static async Task<(double Rate, List<double> Latencies)> RunIngestAsync(HttpClient http, int devices, int batches, int items, string payload, CancellationToken cancellationToken)
     {
         var latencies = new List<double>();
-        var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, devices).Select(async d =>
+
+        // Build every body first (as the edge has them ready in its store): only the requests are timed.
+        var bodies = Enumerable.Range(0, devices).Select(d =>
         {
             var device = $"bench-{d}";
             var epoch = EpochId.New(TimeProvider.System);
-            for (var b = 0; b < batches; b++)
+            return Enumerable.Range(0, batches).Select(b => Gzip(Encoding.UTF8.GetBytes(Batch(device, epoch, (b * items) + 1, items, payload)))).ToList();
+        }).ToList();
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(bodies.Select(async deviceBodies =>
+        {
+            foreach (var body in deviceBodies)
             {
-                var body = Gzip(Encoding.UTF8.GetBytes(Batch(device, epoch, (b * items) + 1, items, payload)));
                 var sent = Stopwatch.GetTimestamp();
                 while (true)
                 {
@@ -133,27 +198,45 @@ internal sealed class IngestBenchmark : IBenchmark
         return (devices * batches * items / seconds, latencies);
     }
 
-    /// <summary>The same messages the Function would send (same packer, same sizes), put with the same per-batch parallelism.</summary>
-    private static async Task<double> RunRawAsync(StorageQueueClient queues, MessagePacker packer, int devices, int batches, int items, string payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// The same messages the Function would send (same packer, same sizes), put with the same per-batch parallelism;
+    /// with <paramref name="table"/>, also the two conditional Table writes ingest makes per batch (claim, complete).
+    /// </summary>
+    private static async Task<double> RunRawAsync(StorageQueueClient queues, TableWatermarkStore? table, MessagePacker packer, int devices, int batches, int items, string payload, CancellationToken cancellationToken)
     {
-        // Build every message first: only the puts are timed.
+        // Build every message first: only storage calls are timed.
         var work = Enumerable.Range(0, devices).Select(d =>
         {
             var device = $"raw-{d}";
             var epoch = EpochId.New(TimeProvider.System);
-            return Enumerable.Range(0, batches).Select(b =>
+            return (device, epoch, Enumerable.Range(0, batches).Select(b =>
             {
                 var batch = System.Text.Json.JsonSerializer.Deserialize(Batch(device, epoch, (b * items) + 1, items, payload), ContractJsonContext.Default.IngestBatch)!;
                 return packer.Pack("telemetry", QueueMessageWriter.Prefix(device, epoch), [.. batch.Messages.Select(m => new PackItem(m, m.Seq, null))]);
-            }).ToList();
+            }).ToList());
         }).ToList();
 
         var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(work.Select(async deviceBatches =>
+        await Task.WhenAll(work.Select(async w =>
         {
-            foreach (var messages in deviceBatches)
+            string? etag = null;
+            var watermark = 0L;
+            foreach (var messages in w.Item3)
             {
+                if (table is not null)
+                {
+                    var claim = new WatermarkState(watermark, "bench", watermark + items, TimeProvider.System.GetUtcNow().AddMinutes(1));
+                    etag = (etag is null
+                        ? await table.TryInsertAsync(w.device, w.epoch, claim, cancellationToken)
+                        : await table.TryReplaceAsync(w.device, w.epoch, claim, etag, cancellationToken)).ETag;
+                }
+
                 await Task.WhenAll(messages.Select(m => queues.TryPutMessageAsync(m.Queue, m.Text, cancellationToken)));
+                if (table is not null)
+                {
+                    watermark += items;
+                    etag = (await table.TryReplaceAsync(w.device, w.epoch, new WatermarkState(watermark, null, 0, null), etag!, cancellationToken)).ETag;
+                }
             }
         }));
         return devices * batches * items / Stopwatch.GetElapsedTime(started).TotalSeconds;

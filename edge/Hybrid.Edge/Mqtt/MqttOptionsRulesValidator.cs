@@ -1,5 +1,4 @@
 using Hybrid.Contracts;
-using Hybrid.Edge.Store;
 using Microsoft.Extensions.Options;
 
 namespace Hybrid.Edge.Mqtt;

@@ -1,4 +1,4 @@
-using Hybrid.Edge.Store;
+using Hybrid.Contracts;
 
 namespace Hybrid.Edge.Mqtt;
 

@@ -1,3 +1,5 @@
+using Hybrid.Contracts;
+
 namespace Hybrid.Edge.Store;
 
 /// <summary>Puts a reading type into its lane. Only the writer thread calls it, so the per-type cache needs no lock.</summary>

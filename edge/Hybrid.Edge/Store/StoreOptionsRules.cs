@@ -1,3 +1,4 @@
+using Hybrid.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Hybrid.Edge.Store;

@@ -1,11 +1,12 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using Hybrid.Contracts;
+using Hybrid.Functions.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Hybrid.Functions.Ingest;
 
 /// <summary>Checks queue names against the Azure Storage rules and route patterns against the type alphabet.</summary>
-internal sealed partial class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
+internal sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
 {
     /// <summary>Smallest message limit: a 32 KiB payload with the longest type, source and key, escaped, in base64.</summary>
     public const int MinMessageBytes = 48 * 1024;
@@ -25,7 +26,7 @@ internal sealed partial class RoutingOptionsValidator : IValidateOptions<Routing
         {
             var route = options.Routes[i];
             var prefix = string.Create(CultureInfo.InvariantCulture, $"Hybrid:Routing:Routes:{i}");
-            if (!PatternRegex().IsMatch(route.Pattern ?? ""))
+            if (!TypePattern.IsValid(route.Pattern))
             {
                 failures.Add($"{prefix}:Pattern '{route.Pattern}' is not a type pattern: 1-128 characters from a-z 0-9 . _ - and * (e.g. telemetry.*).");
             }
@@ -36,21 +37,11 @@ internal sealed partial class RoutingOptionsValidator : IValidateOptions<Routing
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>Azure Storage queue names: 3-63 characters, lower-case letters, digits and single hyphens, no hyphen at either end.</summary>
-    internal static bool IsValidQueueName(string? name) =>
-        name is { Length: >= 3 and <= 63 } && QueueRegex().IsMatch(name) && !name.Contains("--", StringComparison.Ordinal);
-
     private static void CheckQueue(List<string> failures, string setting, string? value)
     {
-        if (!IsValidQueueName(value))
+        if (!StorageQueueClient.IsValidQueueName(value))
         {
             failures.Add($"{setting} '{value}' is not a valid queue name: 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit.");
         }
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]*[a-z0-9]\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex QueueRegex();
-
-    [GeneratedRegex("^[a-z0-9._*-]{1,128}\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex PatternRegex();
 }

@@ -159,4 +159,31 @@ public sealed class IngestApiTests(IngestAppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, (await ReadAsync(response)).Accepted);
     }
+
+    [Fact]
+    public async Task Ingest_LiveClaimOfAnotherRequest_Answers409WithRetryAfterThenTakesTheExpiredClaimOver()
+    {
+        var (device, epoch) = (NewDevice(), NewEpoch());
+        var store = new Hybrid.Functions.Storage.TableWatermarkStore(fixture.Storage.Tables,
+            Microsoft.Extensions.Options.Options.Create(fixture.Storage.Options), Microsoft.Extensions.Logging.Abstractions.NullLogger<Hybrid.Functions.Storage.TableWatermarkStore>.Instance);
+        var expires = TimeProvider.System.GetUtcNow().AddSeconds(3);
+        await store.TryInsertAsync(device, epoch, new Hybrid.Functions.Ingest.WatermarkState(0, "someone-else", 50, expires), default);
+        using var http = Client(fixture.AppA.BaseAddress);
+        var body = Batch(device, epoch, Enumerable.Range(1, 10).Select(i => (long)i));
+
+        using var conflict = await PostAsync(http, body, gzip: true);
+        var detail = await DetailAsync(conflict);
+        var queuedWhileClaimed = (await QueueReader.DrainAsync(fixture.Storage, IngestAppFixture.AllQueues)).Count(q => q.Device == device);
+        var after = await PostUntilOkAsync(http, body);
+        var stored = await store.GetAsync(device, epoch, default);
+
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), conflict.Headers.RetryAfter?.Delta);
+        Assert.Contains($"seqs 1-50 of device '{device}'", detail, StringComparison.Ordinal);
+        Assert.Equal(0, queuedWhileClaimed);
+        Assert.Equal((10, 0, 10L), (after.Accepted, after.Duplicates, after.Watermark));
+        Assert.Equal(new Hybrid.Functions.Ingest.WatermarkState(10, null, 0, null), stored!.State);
+        Assert.True(TimeProvider.System.GetUtcNow() >= expires);
+        Assert.Contains("taking over expired claim someone-else", fixture.AppA.Output, StringComparison.Ordinal);
+    }
 }

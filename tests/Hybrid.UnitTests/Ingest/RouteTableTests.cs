@@ -1,3 +1,4 @@
+using Hybrid.Contracts;
 using Hybrid.Functions.Ingest;
 
 namespace Hybrid.UnitTests.Ingest;
@@ -33,7 +34,7 @@ public sealed class RouteTableTests
     [InlineData("a*b*c", "axxbyy", false)]
     [InlineData("abc", "abcd", false)]
     [InlineData("**", "x", true)]
-    public void GlobMatches_HandlesSeveralStars(string pattern, string text, bool matches) => Assert.Equal(matches, RouteTable.GlobMatches(pattern, text));
+    public void GlobMatches_HandlesSeveralStars(string pattern, string text, bool matches) => Assert.Equal(matches, TypePattern.Matches(pattern, text));
 
     [Fact]
     public void AllQueues_ListsEachQueueOnce() =>

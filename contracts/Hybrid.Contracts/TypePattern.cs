@@ -1,9 +1,12 @@
 using System.Text.RegularExpressions;
 
-namespace Hybrid.Edge.Store;
+namespace Hybrid.Contracts;
 
-/// <summary>A reading-type pattern such as <c>alert.*</c>: <c>*</c> matches any run of characters, everything else itself.</summary>
-internal static partial class TypePattern
+/// <summary>
+/// A reading-type pattern such as <c>alert.*</c>: <c>*</c> matches any run of characters (dots and nothing included),
+/// everything else itself, ordinally. Shared by the edge (lanes, MQTT rules) and the Function (routes).
+/// </summary>
+public static partial class TypePattern
 {
     /// <summary>True when <paramref name="pattern"/> uses only type characters and <c>*</c>.</summary>
     public static bool IsValid(string? pattern) => pattern is not null && ValidPattern().IsMatch(pattern);
@@ -44,6 +47,6 @@ internal static partial class TypePattern
         return p == pattern.Length;
     }
 
-    [GeneratedRegex("^[a-z0-9._*-]{1,128}$")]
+    [GeneratedRegex("^[a-z0-9._*-]{1,128}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex ValidPattern();
 }
