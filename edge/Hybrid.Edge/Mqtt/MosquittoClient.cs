@@ -18,6 +18,9 @@ internal sealed partial class MosquittoClient : IMqttClient
     private static readonly byte[] Online = "online"u8.ToArray();
     private static readonly byte[] Offline = "offline"u8.ToArray();
 
+    // An early ack is claimed within microseconds by the publish that races it; one older than this was never tracked.
+    private static readonly TimeSpan EarlyAckLifetime = TimeSpan.FromSeconds(5);
+
     private readonly MqttClientSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -102,18 +105,40 @@ internal sealed partial class MosquittoClient : IMqttClient
             rc = Interop.Mosquitto.Publish(_handle, &mid, topic, payload.Length, p, qos, retain);
         }
 
-        if (rc != Interop.Mosquitto.MOSQ_ERR_SUCCESS)
+        var notConnected = rc is Interop.Mosquitto.MOSQ_ERR_NO_CONN or Interop.Mosquitto.MOSQ_ERR_CONN_LOST;
+        if (rc != Interop.Mosquitto.MOSQ_ERR_SUCCESS && !(notConnected && qos > 0))
         {
-            return Task.FromResult(rc is Interop.Mosquitto.MOSQ_ERR_NO_CONN or Interop.Mosquitto.MOSQ_ERR_CONN_LOST
+            return Task.FromResult(notConnected
                 ? PublishResult.NotConnected
                 : PublishResult.Rejected($"publish to '{topic}' refused: {Interop.Mosquitto.ErrorText(rc)}"));
         }
 
+        // QoS >= 1 without a connection: libmosquitto queued the message (with this mid) before it tried to send, and
+        // sends it itself after the reconnect, so it is tracked like any publish. Reporting NotConnected here made
+        // the sink publish the reading a second time and left the first copy's PUBACK as an orphan "early ack".
         // The loop thread may already have seen the acknowledgement (it runs concurrently with mosquitto_publish
         // returning the mid): whoever adds second finds the other's entry and completes the pair.
-        if (!_pending.TryAdd(mid, pending))
+        while (!_pending.TryAdd(mid, pending))
         {
-            return _pending.TryRemove(mid, out var early) ? Task.FromResult(early.EarlyResult) : Task.FromResult(PublishResult.Acknowledged);
+            if (!_pending.TryGetValue(mid, out var early))
+            {
+                continue;
+            }
+
+            if (!early.IsEarly)
+            {
+                // Cannot happen while mids are unique among unacknowledged publishes; never complete it wrongly.
+                return Task.FromResult(PublishResult.Rejected($"publish to '{topic}': libmosquitto reused mid {mid} of an unacknowledged publish"));
+            }
+
+            if (_time.GetElapsedTime(early.Created) <= EarlyAckLifetime)
+            {
+                return _pending.TryRemove(new KeyValuePair<int, PendingPublish>(mid, early)) ? Task.FromResult(early.EarlyResult) : Task.FromResult(PublishResult.Acknowledged);
+            }
+
+            // An ack nobody claimed (its publish was never tracked) must not complete a later publish that reuses the
+            // mid after the counter wrapped: drop it and wait for this publish's own acknowledgement.
+            _pending.TryRemove(new KeyValuePair<int, PendingPublish>(mid, early));
         }
 
         // A QoS 0 packet queued just before a disconnect is dropped by libmosquitto without a callback.
@@ -489,7 +514,7 @@ internal sealed partial class MosquittoClient : IMqttClient
         {
             pending.TrySetResult(result);
         }
-        else if (!_pending.TryAdd(mid, PendingPublish.Early(result)) && _pending.TryRemove(mid, out pending))
+        else if (!_pending.TryAdd(mid, PendingPublish.Early(result, _time.GetTimestamp())) && _pending.TryRemove(mid, out pending))
         {
             pending.TrySetResult(result);
         }
@@ -603,6 +628,12 @@ internal sealed partial class MosquittoClient : IMqttClient
 
         public PublishResult EarlyResult { get; private init; }
 
-        public static PendingPublish Early(PublishResult result) => new(-1) { EarlyResult = result };
+        /// <summary>True for an acknowledgement that arrived before its publish was registered.</summary>
+        public bool IsEarly { get; private init; }
+
+        /// <summary>When an early acknowledgement arrived (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+        public long Created { get; private init; }
+
+        public static PendingPublish Early(PublishResult result, long created) => new(-1) { EarlyResult = result, IsEarly = true, Created = created };
     }
 }

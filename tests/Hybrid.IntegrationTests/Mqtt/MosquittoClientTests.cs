@@ -110,4 +110,32 @@ public sealed class MosquittoClientTests(MosquittoFixture fixture)
         Assert.False(result.Connected);
         Assert.Equal($"cannot reach MQTT broker 127.0.0.1:{port}: Connection refused; check Hybrid:Mqtt:Host and Hybrid:Mqtt:Port and that the broker runs", result.Error);
     }
+
+    [Fact]
+    public async Task PublishQos1_WhileBrokerDown_IsDeliveredByLibmosquittoAfterReconnectAndAcknowledged()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var topic = $"hybrid/offline/{Guid.NewGuid():N}";
+        var payload = $"queued-{Random.Shared.Next()}";
+        await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker) with { ReconnectMin = TimeSpan.FromMilliseconds(100), ReconnectMax = TimeSpan.FromMilliseconds(500) });
+        Assert.True((await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout)).Connected);
+        await broker.KillAsync();
+        for (var i = 0; i < 150 && client.State == MqttConnectionState.Connected; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.NotEqual(MqttConnectionState.Connected, client.State);
+
+        // libmosquitto queues a QoS 1 message even without a connection (mosquitto_publish says NO_CONN) and sends it
+        // after the reconnect: the task must wait for that PUBACK rather than report NotConnected (which made the
+        // sink publish the reading twice and left an orphan ack behind).
+        var publish = client.PublishAsync(topic, Encoding.UTF8.GetBytes(payload), 1, retain: true, CancellationToken.None);
+        await Task.Delay(300);
+        Assert.False(publish.IsCompleted);
+
+        await broker.RestartAsync();
+        Assert.Equal(PublishStatus.Acknowledged, (await publish.WaitAsync(Timeout)).Status);
+        Assert.Equal(payload, await MqttTestClient.ReadRetainedAsync(broker, topic));
+    }
 }
