@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Hybrid.Edge.Mqtt;
 
 /// <summary>Everything one <see cref="MosquittoClient"/> connection needs; built from <see cref="MqttOptions"/>.</summary>
@@ -34,6 +37,16 @@ internal sealed record MqttClientSettings
 
     /// <summary>Capacity of the received-message channel; messages beyond it are dropped and counted.</summary>
     public int ReceiveCapacity { get; init; } = 10_000;
+
+    // The compiler-generated ToString prints every property, Password included; settings end up in logs and
+    // exception messages, so the password is masked.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture, $"Host = {Host}, Port = {Port}, ClientId = {ClientId}, ProtocolVersion = {ProtocolVersion}, CleanSession = {CleanSession}, KeepAlive = {KeepAlive}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"Username = {Username}, Password = {(Password is null ? "" : "***")}, Tls = {Tls}, StatusTopic = {StatusTopic}, InflightWindow = {InflightWindow}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"ReconnectMin = {ReconnectMin}, ReconnectMax = {ReconnectMax}, ConnectTimeout = {ConnectTimeout}, ReceiveCapacity = {ReceiveCapacity}");
+        return true;
+    }
 
     /// <summary>Builds the settings of one connection from the options.</summary>
     public static MqttClientSettings From(MqttOptions options, string clientId, string? statusTopic) => new()
