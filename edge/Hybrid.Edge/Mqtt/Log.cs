@@ -52,4 +52,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2022, EventName = "MqttCaptureDropped", Level = LogLevel.Warning,
         Message = "MQTT capture: the store's writer is full; dropped a message on {Topic}")]
     public static partial void MqttCaptureDropped(ILogger logger, string topic);
+
+    [LoggerMessage(EventId = 2023, EventName = "MqttReceiveChannelFull", Level = LogLevel.Warning,
+        Message = "MQTT client {ClientId}: received messages dropped because the reader fell behind (receive capacity {Capacity}); {Dropped} dropped so far, latest on '{Topic}'")]
+    public static partial void MqttReceiveChannelFull(ILogger logger, string clientId, int capacity, long dropped, string topic);
 }

@@ -20,6 +20,7 @@ internal sealed partial class MosquittoClient : IMqttClient
 
     // An early ack is claimed within microseconds by the publish that races it; one older than this was never tracked.
     private static readonly TimeSpan EarlyAckLifetime = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DropLogInterval = TimeSpan.FromSeconds(10);
 
     private readonly MqttClientSettings _settings;
     private readonly TimeProvider _time;
@@ -42,6 +43,7 @@ internal sealed partial class MosquittoClient : IMqttClient
     private volatile string? _refusal;
     private int _generation;
     private long _droppedMessages;
+    private long _lastDropLog;
     private int _disposed;
 
     public MosquittoClient(MqttClientSettings settings, TimeProvider time, ILogger logger)
@@ -541,7 +543,13 @@ internal sealed partial class MosquittoClient : IMqttClient
         var payload = message->PayloadLength > 0 ? new ReadOnlySpan<byte>(message->Payload, message->PayloadLength).ToArray() : [];
         if (!_messages.Writer.TryWrite(new MqttMessage(topic, payload, message->Qos, message->Retain != 0)))
         {
-            Interlocked.Increment(ref _droppedMessages);
+            // Say so, but at most every DropLogInterval: a stalled reader would otherwise log every message.
+            var dropped = Interlocked.Increment(ref _droppedMessages);
+            if (_lastDropLog == 0 || _time.GetElapsedTime(_lastDropLog) >= DropLogInterval)
+            {
+                _lastDropLog = _time.GetTimestamp();
+                Log.MqttReceiveChannelFull(_logger, _settings.ClientId, _settings.ReceiveCapacity, dropped, topic);
+            }
         }
     }
 

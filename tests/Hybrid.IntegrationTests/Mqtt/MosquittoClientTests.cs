@@ -138,4 +138,44 @@ public sealed class MosquittoClientTests(MosquittoFixture fixture)
         Assert.Equal(PublishStatus.Acknowledged, (await publish.WaitAsync(Timeout)).Status);
         Assert.Equal(payload, await MqttTestClient.ReadRetainedAsync(broker, topic));
     }
+
+    [Fact]
+    public async Task Receive_ReaderFallsBehind_DropsAreCountedAndLoggedOnce()
+    {
+        var broker = fixture.Broker;
+        var topic = $"hybrid/full/{Guid.NewGuid():N}";
+        var logger = new ListLogger();
+        await using var client = new MosquittoClient(MqttTestClient.Settings(broker) with { ReceiveCapacity = 2 }, TimeProvider.System, logger);
+        Assert.True((await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout)).Connected);
+        Assert.Equal(PublishStatus.Acknowledged, (await client.SubscribeAsync(topic, 1, CancellationToken.None).WaitAsync(Timeout)).Status);
+
+        for (var i = 1; i <= 5; i++)
+        {
+            await MqttTestClient.PublishWithMosquittoPubAsync(broker, topic, $"m{i}");
+        }
+
+        for (var i = 0; i < 100 && client.DroppedMessages < 3; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(3, client.DroppedMessages);
+        // Rate-limited: the first drop is reported (with the capacity to raise), the next two within 10 s are not.
+        var entry = Assert.Single(logger.Entries, e => e.Id == 2023);
+        Assert.Contains("receive capacity 2); 1 dropped so far", entry.Message, StringComparison.Ordinal);
+        Assert.Equal("m1", System.Text.Encoding.UTF8.GetString((await client.Messages.ReadAsync()).Payload));
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(int Id, string Message)> Entries { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Enqueue((eventId.Id, formatter(state, exception)));
+    }
 }
