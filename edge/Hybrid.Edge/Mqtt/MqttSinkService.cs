@@ -33,6 +33,29 @@ internal sealed class MqttSinkService(
             return;
         }
 
+        // A failed sink (e.g. the store could not save its cursor) would otherwise hold retention back for good:
+        // start it again from its durable cursor, backing off like a reconnect.
+        var delay = mqtt.ReconnectMin;
+        while (!await RunOnceAsync(mqtt, stoppingToken).ConfigureAwait(false))
+        {
+            Log.MqttSinkRestarting(logger, delay);
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, mqtt.ReconnectMax.Ticks));
+        }
+    }
+
+    /// <summary>Runs the sink once; false when it failed and should be started again.</summary>
+    private async Task<bool> RunOnceAsync(MqttOptions mqtt, CancellationToken stoppingToken)
+    {
+
         var device = agent.Value.EffectiveDeviceId;
         var clientId = mqtt.ClientId.Length > 0 ? mqtt.ClientId : $"hybrid-{device}";
         var prefix = mqtt.TopicPrefix.TrimEnd('/');
@@ -46,7 +69,7 @@ internal sealed class MqttSinkService(
         catch (MqttConfigurationException ex)
         {
             Log.MqttConfigurationError(logger, Role, ex.Message);
-            return;
+            return true;
         }
 
         var endpoint = $"{mqtt.Host}:{mqtt.Port}";
@@ -65,16 +88,29 @@ internal sealed class MqttSinkService(
                 }
 
                 var health = new MqttHealth(device, sink?.Counters, store, time);
-                await Task.WhenAll(
-                    sink?.RunAsync(stoppingToken) ?? Task.CompletedTask,
-                    PublishHealthAsync(client, health, $"{prefix}/{device}/health", mqtt.HealthInterval, stoppingToken)).ConfigureAwait(false);
+                using var healthStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var healthTask = PublishHealthAsync(client, health, $"{prefix}/{device}/health", mqtt.HealthInterval, healthStop.Token);
+                try
+                {
+                    // The sink's failure must surface now, not when the health loop ends at shutdown.
+                    await (sink?.RunAsync(stoppingToken) ?? Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await healthStop.CancelAsync().ConfigureAwait(false);
+                    await healthTask.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                }
+
+                return true;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                return true;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 Log.MqttFailed(logger, Role, ex);
+                return false;
             }
             finally
             {

@@ -72,7 +72,12 @@ internal sealed class IngestProcessor(
                 ? items.Where(i => i.Ordered && i.Seq > watermark).ToList()
                 : [];
             var messages = Pack(batch, newItems, unordered);
-            using var deadline = new CancellationTokenSource(options.Value.ClaimDuration * 0.8, time);
+            // Stop sending well before the claim can be taken over: 20 % of ClaimDuration before it expires, counted from
+            // the expiry actually written (the claim write itself may have taken retries).
+            var sendTime = claim.Expires is { } expires
+                ? expires - (options.Value.ClaimDuration * 0.2) - time.GetUtcNow()
+                : options.Value.ClaimDuration * 0.8;
+            using var deadline = new CancellationTokenSource(sendTime > TimeSpan.Zero ? sendTime : TimeSpan.FromTicks(1), time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             var report = await fanOut.SendAsync(messages, linked.Token).ConfigureAwait(false);
             if (!report.AllSent)
@@ -90,11 +95,14 @@ internal sealed class IngestProcessor(
                 report.Failure.Throw();
             }
 
+            var stored = true;
             if (claim.Outcome == ClaimOutcome.Claimed)
             {
                 try
                 {
-                    watermark = await coordinator.CompleteAsync(batch.Device, batch.Epoch, claim, maxSeq, cancellationToken).ConfigureAwait(false);
+                    // Not the request's token: a client gone after everything was enqueued must not leave the claim
+                    // blocking its device until it expires.
+                    watermark = await coordinator.CompleteAsync(batch.Device, batch.Epoch, claim, maxSeq, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is StorageUnavailableException or HttpRequestException or OperationCanceledException)
                 {
@@ -102,10 +110,16 @@ internal sealed class IngestProcessor(
                     // later request raises the watermark, a retry of this very batch would enqueue it again.
                     Log.CompleteFailed(logger, batch.Device, batch.Epoch, maxSeq, ex.Message);
                     watermark = maxSeq;
+                    stored = false;
                 }
             }
 
-            cache.Raise(batch.Device, batch.Epoch, watermark);
+            if (stored)
+            {
+                // The cache holds durably stored watermarks only.
+                cache.Raise(batch.Device, batch.Epoch, watermark);
+            }
+
             var response = Respond(items, newItems.Count(i => i.IsValid), claim.Watermark, watermark);
             Log.Ingested(logger, batch.Device, batch.Epoch, items.Length, response.Accepted, response.Duplicates, response.Rejected.Count, response.Watermark,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -31,6 +31,10 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
     public async Task<Claim> ClaimAsync(string device, string epoch, long maxSeq, CancellationToken cancellationToken)
     {
         Claim? busy = null;
+
+        // One id for every attempt: when a write succeeded but its answer was lost (the storage client retried it and
+        // got 409/412), the re-read shows our own claim, which is then ours to use rather than a rival's.
+        var claimId = Guid.NewGuid().ToString("N");
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var entry = attempt == 0 && _lastWritten.TryGetValue((device, epoch), out var remembered)
@@ -41,6 +45,11 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
             {
                 // Safe from a remembered entry too: watermarks only rise.
                 return new Claim(ClaimOutcome.Covered, state.Watermark, null, 0, null, null);
+            }
+
+            if (entry is not null && state.ClaimId == claimId)
+            {
+                return new Claim(ClaimOutcome.Claimed, state.Watermark, claimId, state.ClaimThrough, state.ClaimExpires, entry.ETag);
             }
 
             var now = time.GetUtcNow();
@@ -54,7 +63,6 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
                 Log.ClaimTakenOver(logger, device, epoch, state.ClaimId, state.Watermark, state.ClaimThrough, expires);
             }
 
-            var claimId = Guid.NewGuid().ToString("N");
             var claimExpires = now + options.Value.ClaimDuration;
             var claimed = state with { ClaimId = claimId, ClaimThrough = maxSeq, ClaimExpires = claimExpires };
             var result = entry is null

@@ -24,14 +24,15 @@ internal sealed class QueueMessageSender : IMessageQueues
 
     public async Task SendAsync(string queueName, ReadOnlyMemory<byte> messageText, CancellationToken cancellationToken)
     {
-        if (await _queues.TryPutMessageAsync(queueName, messageText, cancellationToken).ConfigureAwait(false))
+        // Acknowledged readings must never expire unread (the service default is 7 days): consumers delete them.
+        if (await _queues.TryPutMessageAsync(queueName, messageText, cancellationToken, timeToLive: Timeout.InfiniteTimeSpan).ConfigureAwait(false))
         {
             return;
         }
 
         // The queue vanished after the caller ensured it (deleted by an operator or a test): create it and put once more.
         await EnsureQueueAsync(queueName, cancellationToken).ConfigureAwait(false);
-        if (!await _queues.TryPutMessageAsync(queueName, messageText, cancellationToken).ConfigureAwait(false))
+        if (!await _queues.TryPutMessageAsync(queueName, messageText, cancellationToken, timeToLive: Timeout.InfiniteTimeSpan).ConfigureAwait(false))
         {
             throw new StorageRequestException($"PutMessage {queueName}", System.Net.HttpStatusCode.NotFound, "QueueNotFound",
                 $"Queue {queueName} does not exist even after creating it.");

@@ -31,11 +31,15 @@ public sealed class SimulatedCaptureTests
 
         await service.StartAsync(CancellationToken.None);
 
-        // ExecuteAsync runs on the thread pool: advance until three ticks have been captured.
-        for (var i = 0; i < 1000 && writer.Readings.Count < 6; i++)
+        // One tick at a time, each advance waiting for that tick's readings, so no tick can queue behind another.
+        // ExecuteAsync starts on the thread pool: an advance made before its timer exists is simply repeated.
+        for (var tick = 1; tick <= 3; tick++)
         {
-            time.Advance(TimeSpan.FromSeconds(5));
-            await Task.Delay(5);
+            for (var attempt = 0; attempt < 10 && writer.Readings.Count < 2 * tick; attempt++)
+            {
+                time.Advance(TimeSpan.FromSeconds(5));
+                await WaitForAsync(() => writer.Readings.Count >= 2 * tick, TimeSpan.FromSeconds(2));
+            }
         }
 
         await service.StopAsync(CancellationToken.None);
@@ -105,5 +109,15 @@ public sealed class SimulatedCaptureTests
 
         Assert.All(values, v => Assert.InRange(v, -1, 1));
         Assert.True(values.Distinct().Count() > 100, "the value should wander, not stay put");
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan limit)
+    {
+        var waited = TimeSpan.Zero;
+        while (!condition() && waited < limit)
+        {
+            await Task.Delay(10);
+            waited += TimeSpan.FromMilliseconds(10);
+        }
     }
 }

@@ -15,6 +15,12 @@ internal sealed class InMemoryWatermarkStore : IWatermarkStore
 
     public int Writes { get; private set; }
 
+    /// <summary>
+    /// When set, the next write is stored but answered as its retry would be (insert → Conflict, replace →
+    /// PreconditionFailed): the first attempt's response was lost and the storage client tried again.
+    /// </summary>
+    public bool LoseNextWriteAnswer { get; set; }
+
     public int Reads { get; private set; }
 
     public WatermarkState? this[string device, string epoch]
@@ -48,7 +54,7 @@ internal sealed class InMemoryWatermarkStore : IWatermarkStore
                 return Task.FromResult(new WriteResult(WriteOutcome.Conflict, null));
             }
 
-            return Task.FromResult(Write(device, epoch, state));
+            return Task.FromResult(Answer(Write(device, epoch, state), WriteOutcome.Conflict));
         }
     }
 
@@ -62,8 +68,19 @@ internal sealed class InMemoryWatermarkStore : IWatermarkStore
                 return Task.FromResult(new WriteResult(WriteOutcome.PreconditionFailed, null));
             }
 
-            return Task.FromResult(Write(device, epoch, state));
+            return Task.FromResult(Answer(Write(device, epoch, state), WriteOutcome.PreconditionFailed));
         }
+    }
+
+    private WriteResult Answer(WriteResult result, WriteOutcome retryOutcome)
+    {
+        if (!LoseNextWriteAnswer)
+        {
+            return result;
+        }
+
+        LoseNextWriteAnswer = false;
+        return new WriteResult(retryOutcome, null);
     }
 
     private WriteResult Write(string device, string epoch, WatermarkState state)

@@ -38,6 +38,26 @@ public sealed class WatermarkCoordinatorTests
         Assert.Equal(20, _store["pi", Epoch]!.ClaimThrough);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Claim_WriteStoredButAnswerLost_RecognisesItsOwnClaimInsteadOfBlockingTheDevice(bool entityExists)
+    {
+        var sut = CreateSut();
+        if (entityExists)
+        {
+            await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, 5, default), 5, default);
+        }
+
+        _store.LoseNextWriteAnswer = true;
+        var claim = await sut.ClaimAsync("pi", Epoch, 10, default);
+        var watermark = await sut.CompleteAsync("pi", Epoch, claim, 10, default);
+
+        Assert.Equal(ClaimOutcome.Claimed, claim.Outcome);
+        Assert.Equal(10, watermark);
+        Assert.Equal(new WatermarkState(10, null, 0, null), _store["pi", Epoch]);
+    }
+
     [Fact]
     public async Task Complete_RaisesWatermarkAndClearsClaim_ThenCoveredRangesNeedNoWrite()
     {
