@@ -55,7 +55,6 @@ internal sealed class MqttSinkService(
     /// <summary>Runs the sink once; false when it failed and should be started again.</summary>
     private async Task<bool> RunOnceAsync(MqttOptions mqtt, CancellationToken stoppingToken)
     {
-
         var device = agent.Value.EffectiveDeviceId;
         var clientId = mqtt.ClientId.Length > 0 ? mqtt.ClientId : $"hybrid-{device}";
         var prefix = mqtt.TopicPrefix.TrimEnd('/');
