@@ -18,12 +18,18 @@ namespace Hybrid.Bench.Mqtt;
 /// (1) the sink's QoS 1 publish rate draining a backlog of N readings with 100-byte payloads from the real store,
 /// beside <c>mosquitto_pub -q 1 -l</c> sending the same serialized payloads to the same broker in the same run;
 /// (2) capture→PUBACK latency (writer.TryWrite → broker acknowledgement) at a paced rate.
+/// Both rates count only what the broker itself says it received (<c>$SYS/broker/publish/messages/received</c>).
 /// </summary>
 internal sealed class MqttBenchmark : IBenchmark
 {
     public string Name => "mqtt";
 
     public string Description => "MQTT sink QoS 1 rate from a backlog vs mosquitto_pub -q 1 -l; capture->PUBACK latency p50/p99";
+
+    // mosquitto_pub 2.0 -l exits on the first PUBACK whose message id equals that of its last line; ids wrap at
+    // 65,535, so a longer input ends early (300,000 lines: ~38,000 delivered) and its "rate" is fiction. Each
+    // mosquitto_pub process is therefore given fewer lines than that, one after the other.
+    private const int LinesPerMosquittoPub = 60_000;
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -37,15 +43,18 @@ internal sealed class MqttBenchmark : IBenchmark
         // Without TCP_NODELAY on the broker, Nagle holds each PUBACK behind the previous one until our delayed ACK
         // (~40 ms); a latency-sensitive deployment sets it, so the bench does too (both clients benefit equally).
         var nodelay = !args.Contains("--broker-nagle");
-        await using var broker = await MosquittoBroker.StartAsync(nodelay ? ["set_tcp_nodelay true"] : []);
+        await using var broker = await MosquittoBroker.StartAsync(nodelay ? ["set_tcp_nodelay true", "sys_interval 1"] : ["sys_interval 1"]);
         Console.WriteLine($"broker: mosquitto, set_tcp_nodelay {(nodelay ? "true" : "false (default)")}");
         var sinkRates = new List<double>();
         var pubRates = new List<double>();
         for (var run = 1; run <= runs; run++)
         {
             using var dir = new TempDirectory("bench-mqtt");
+            var received = await BrokerReceivedAsync(broker, cancellationToken);
             var (sinkRate, lines) = await SinkRateAsync(broker, dir, count, window, cancellationToken);
-            var pubRate = await MosquittoPubRateAsync(broker, dir, lines, count, cancellationToken);
+            received = await ExpectReceivedAsync(broker, "the sink", received, count, cancellationToken);
+            var pubRate = await MosquittoPubRateAsync(broker, lines, count, cancellationToken);
+            await ExpectReceivedAsync(broker, "mosquitto_pub", received, count, cancellationToken);
             sinkRates.Add(sinkRate);
             pubRates.Add(pubRate);
             Console.WriteLine($"  run {run}: sink {sinkRate,10:N0} msg/s   mosquitto_pub {pubRate,10:N0} msg/s   ratio {sinkRate / pubRate:F2}");
@@ -66,7 +75,7 @@ internal sealed class MqttBenchmark : IBenchmark
         return 0;
     }
 
-    private static async Task<(double Rate, string LinesFile)> SinkRateAsync(MosquittoBroker broker, TempDirectory dir, int count, int window, CancellationToken cancellationToken)
+    private static async Task<(double Rate, IReadOnlyList<string> LinesFiles)> SinkRateAsync(MosquittoBroker broker, TempDirectory dir, int count, int window, CancellationToken cancellationToken)
     {
         await using var store = OpenStore(dir, TimeSpan.FromMilliseconds(200));
         var payload = Encoding.UTF8.GetBytes("{\"v\":\"" + new string('x', 100 - 8) + "\"}");
@@ -83,13 +92,16 @@ internal sealed class MqttBenchmark : IBenchmark
         await store.Writer.FlushAsync(cancellationToken);
         var sinkLog = store.GetSink("mqtt");
 
-        // The same bytes the sink publishes, for mosquitto_pub -l (one JSON document per line, no newlines inside).
-        var linesFile = dir.File("payloads.txt");
-        await using (var file = new FileStream(linesFile, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        // The same bytes the sink publishes, for mosquitto_pub -l (one JSON document per line, no newlines inside),
+        // in files of LinesPerMosquittoPub lines.
+        var linesFiles = new List<string>();
+        FileStream? file = null;
+        try
         {
             using var json = new ReadingJson();
             var verify = store.GetSink("verify");
             var after = 0L;
+            var written = 0;
             while (true)
             {
                 var batch = await verify.ReadAsync(Lane.Normal, after, 5000, int.MaxValue, cancellationToken);
@@ -100,12 +112,23 @@ internal sealed class MqttBenchmark : IBenchmark
 
                 foreach (var reading in batch)
                 {
-                    file.Write(json.Write("bench", sinkLog.GetEpoch(Lane.Normal), reading).Span);
+                    if (written++ % LinesPerMosquittoPub == 0)
+                    {
+                        file?.Dispose();
+                        linesFiles.Add(dir.File($"payloads-{linesFiles.Count:D3}.txt"));
+                        file = new FileStream(linesFiles[^1], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+                    }
+
+                    file!.Write(json.Write("bench", sinkLog.GetEpoch(Lane.Normal), reading).Span);
                     file.WriteByte((byte)'\n');
                 }
 
                 after = batch[^1].Seq;
             }
+        }
+        finally
+        {
+            file?.Dispose();
         }
 
         var options = new MqttOptions { Host = broker.Host, Port = broker.Port, TopicTemplate = "bench/{device}/{type}", InflightWindow = window, Qos = 1 };
@@ -128,22 +151,62 @@ internal sealed class MqttBenchmark : IBenchmark
         var elapsed = watch.Elapsed;
         await cts.CancelAsync();
         await run;
-        return (count / elapsed.TotalSeconds, linesFile);
+        return (count / elapsed.TotalSeconds, linesFiles);
     }
 
-    private static async Task<double> MosquittoPubRateAsync(MosquittoBroker broker, TempDirectory dir, string linesFile, int count, CancellationToken cancellationToken)
+    private static async Task<double> MosquittoPubRateAsync(MosquittoBroker broker, IReadOnlyList<string> linesFiles, int count, CancellationToken cancellationToken)
     {
         var port = broker.Port.ToString(CultureInfo.InvariantCulture);
         var watch = Stopwatch.StartNew();
-        await using var pub = ChildProcess.Start("/bin/sh", ["-c", $"exec '{Tools.MosquittoPub}' -h {broker.Host} -p {port} -q 1 -l -t bench/pub/telemetry.bench -i bench-pub < '{linesFile}'"]);
-        var code = await pub.WaitForExitAsync(TimeSpan.FromMinutes(10));
-        var elapsed = watch.Elapsed;
-        if (code != 0)
+        foreach (var linesFile in linesFiles)
         {
-            throw new InvalidOperationException($"mosquitto_pub exited {code}: {pub.Output}");
+            await using var pub = ChildProcess.Start("/bin/sh", ["-c", $"exec '{Tools.MosquittoPub}' -h {broker.Host} -p {port} -q 1 -l -t bench/pub/telemetry.bench -i bench-pub < '{linesFile}'"]);
+            var code = await pub.WaitForExitAsync(TimeSpan.FromMinutes(10));
+            if (code != 0)
+            {
+                throw new InvalidOperationException($"mosquitto_pub exited {code}: {pub.Output}");
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
-        return count / elapsed.TotalSeconds;
+        return count / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Waits until the broker's own count of received publishes reaches <paramref name="expected"/> more.</summary>
+    private static async Task<long> ExpectReceivedAsync(MosquittoBroker broker, string sender, long before, int expected, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var now = await BrokerReceivedAsync(broker, cancellationToken);
+            if (now - before >= expected)
+            {
+                return now;
+            }
+
+            if (watch.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new InvalidOperationException($"the broker received {now - before:N0} publishes from {sender}, not {expected:N0}: its rate would be fiction");
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
+    /// <summary>The broker's <c>$SYS/broker/publish/messages/received</c> (retained, refreshed every <c>sys_interval</c>).</summary>
+    private static async Task<long> BrokerReceivedAsync(MosquittoBroker broker, CancellationToken cancellationToken)
+    {
+        var port = broker.Port.ToString(CultureInfo.InvariantCulture);
+        await using var sub = ChildProcess.Start(Tools.MosquittoSub, ["-h", broker.Host, "-p", port, "-C", "1", "-W", "5", "-t", "$SYS/broker/publish/messages/received"]);
+        var code = await sub.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        cancellationToken.ThrowIfCancellationRequested();
+        if (code != 0 || !long.TryParse(sub.Output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var received))
+        {
+            throw new InvalidOperationException($"cannot read the broker's received count ($SYS, mosquitto_sub exit {code}): {sub.Output}");
+        }
+
+        return received;
     }
 
     private static async Task<(double P50, double P99, double Max)> LatencyAsync(MosquittoBroker broker, TempDirectory dir, int rate, int seconds, int window, CancellationToken cancellationToken)
