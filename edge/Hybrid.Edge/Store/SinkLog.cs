@@ -158,10 +158,13 @@ internal sealed class SinkLog : ISinkLog, IDisposable
             copy.Transaction = transaction;
 
             // A copy of the reading goes with the reason: retention may delete the log row once cursors pass it.
+            // Idempotent: a sink records dead letters and then moves its cursor in a second transaction, so after a
+            // crash between the two it rejects the same readings again, and they must not be listed twice.
             copy.CommandText = $"""
                 INSERT INTO dead_letters (sink, lane, seq, reason, at, type, ts, source, key, payload)
                 SELECT $sink, $lane, $seq, $reason, $at, l.type, l.ts, l.source, l.key, l.payload
                 FROM (SELECT 1) LEFT JOIN {StoreSchema.LogTable(lane)} l ON l.seq = $seq
+                WHERE NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.sink = $sink AND d.lane = $lane AND d.seq = $seq)
                 """;
             copy.Parameters.AddWithValue("$sink", Sink);
             copy.Parameters.AddWithValue("$lane", (int)lane);

@@ -96,6 +96,33 @@ public sealed class SinkLogTests
     }
 
     [Fact]
+    public async Task DeadLetter_SameReadingAgainAfterACrashBeforeTheAdvance_IsListedOnce()
+    {
+        using var dir = new TempDirectory("store");
+        await using var store = TestStores.Create(dir.Path, sinks: ["uplink", "other"]);
+        await TestStores.WriteAsync(store, Enumerable.Range(1, 3).Select(i => TestStores.Reading(key: $"r{i}")));
+        var sink = store.GetSink("uplink");
+
+        // The first attempt's cursor advance never happened, so the restarted sink rejects 2 again (and now 3 too).
+        await sink.DeadLetterAsync(Lane.Normal, [new DeadLetterItem(2, "rejected")], CancellationToken.None);
+        await sink.DeadLetterAsync(Lane.Normal, [new DeadLetterItem(2, "rejected"), new DeadLetterItem(3, "rejected")], CancellationToken.None);
+        await store.GetSink("other").DeadLetterAsync(Lane.Normal, [new DeadLetterItem(2, "rejected elsewhere")], CancellationToken.None);
+
+        using var connection = new SqliteConnection($"Data Source={store.Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sink, seq FROM dead_letters ORDER BY sink, seq";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(string, long)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        Assert.Equal([("other", 2L), ("uplink", 2L), ("uplink", 3L)], rows);
+    }
+
+    [Fact]
     public async Task WaitForReadings_CompletesOnlyWhenALaneMovesPastTheGivenSeqs()
     {
         using var dir = new TempDirectory("store");
