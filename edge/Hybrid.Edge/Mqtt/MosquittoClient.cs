@@ -465,7 +465,7 @@ internal sealed partial class MosquittoClient : IMqttClient
         }
     }
 
-    // ---- callbacks: run on the loop thread, inside mosquitto_loop ----
+    // ---- callbacks: run on the loop thread, inside mosquitto_loop (except OnLog, see there) ----
 
     private unsafe void HandleConnect(int rc)
     {
@@ -613,6 +613,8 @@ internal sealed partial class MosquittoClient : IMqttClient
         }
     }
 
+    // libmosquitto also logs from the threads that call it (connect on the loop thread, publish and subscribe on any
+    // caller's), so this one may run anywhere: it only replaces a volatile string.
     [UnmanagedCallersOnly]
     private static unsafe void OnLog(IntPtr mosq, IntPtr obj, int level, byte* text)
     {
