@@ -114,8 +114,11 @@ public sealed class MqttSinkTests(MosquittoFixture fixture)
         var device = $"dev-{Guid.NewGuid():N}"[..16];
         await using var store = MqttTestStore.Create(device);
         // Independent peer: a persistent-session subscriber that keeps its queue across the broker restart.
+        var subscribing = TimeProvider.System.GetUtcNow().UtcDateTime;
         await using var sub = await MqttTestClient.SubscribeAsync(broker, $"test/{device}/#", "-q", "1", "-c", "-i", $"sub-{device}");
-        await Task.Delay(1500); // let the broker autosave the subscriber's session (autosave_interval 1)
+        // The subscriber's session must be in the broker's persistence file (autosave_interval 1) before the kill.
+        var database = broker.Directory.File("mosquitto.db");
+        await MqttTestStore.WaitUntilAsync(() => File.Exists(database) && File.GetLastWriteTimeUtc(database) > subscribing, Timeout);
 
         var cap = TimeSpan.FromSeconds(2);
         await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker) with { ReconnectMin = TimeSpan.FromMilliseconds(100), ReconnectMax = cap });
@@ -135,15 +138,17 @@ public sealed class MqttSinkTests(MosquittoFixture fixture)
             }
         });
 
-        await Task.Delay(1000);
+        await MqttTestStore.WaitUntilAsync(() => store.Cursor(Lane.Normal) >= 100, Timeout);
         await broker.KillAsync();
-        await Task.Delay(2000);
+        var headAtKill = store.Store.Lane(Lane.Normal).HeadSeq;
+        await MqttTestStore.WaitUntilAsync(() => client.State != MqttConnectionState.Connected && store.Store.Lane(Lane.Normal).HeadSeq >= headAtKill + 300, Timeout);
         var cursorBeforeRestart = store.Cursor(Lane.Normal);
         await broker.RestartAsync();
         var restarted = Stopwatch.StartNew();
         await MqttTestStore.WaitUntilAsync(() => store.Cursor(Lane.Normal) > cursorBeforeRestart, cap + TimeSpan.FromSeconds(10));
         var resumedAfter = restarted.Elapsed;
-        await Task.Delay(1000);
+        var headAtResume = store.Store.Lane(Lane.Normal).HeadSeq;
+        await MqttTestStore.WaitUntilAsync(() => store.Cursor(Lane.Normal) >= headAtResume, Timeout);
         await produce.CancelAsync();
         await producer;
         await store.FlushAsync();
