@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Hybrid.Edge.Mqtt;
+using Hybrid.Edge.Store;
 using Hybrid.Testing;
 using Microsoft.Data.Sqlite;
 
@@ -15,7 +17,6 @@ namespace Hybrid.Bench;
 /// </summary>
 internal sealed class AgentBenchmark : IBenchmark
 {
-    private const int NormalLane = 1;
     private static readonly TimeSpan CaptureInterval = TimeSpan.FromMilliseconds(10);
 
     public string Name => "agent";
@@ -28,12 +29,12 @@ internal sealed class AgentBenchmark : IBenchmark
         var seconds = Arg(args, "--seconds", 10);
         var sensors = Arg(args, "--sensors", 1000);
         var aotAgent = ArgText(args, "--agent") ?? await PublishAotAsync(cancellationToken);
-        var jitAgent = Path.Combine(RepositoryPaths.Root, "edge", "Hybrid.Edge", "bin", "Release", "net10.0", "hybrid-edge");
+        var jitAgent = RepositoryPaths.EdgeAgent;
         Console.WriteLine($"agent bench: {runs} runs; ingest {sensors} simulated sensors every {CaptureInterval.TotalMilliseconds} ms for {seconds} s, then drain the backlog to MQTT");
         Console.WriteLine($"  aot: {aotAgent}");
         Console.WriteLine($"  jit: {jitAgent}");
 
-        await using var broker = await MosquittoBroker.StartAsync(["max_queued_messages 0"]);
+        await using var broker = await MosquittoBroker.StartAsync();
         var results = new Dictionary<string, List<double>>();
         void Add(string key, double value) => (results.TryGetValue(key, out var list) ? list : results[key] = []).Add(value);
         for (var run = 1; run <= runs; run++)
@@ -87,7 +88,7 @@ internal sealed class AgentBenchmark : IBenchmark
         await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
         var head = Head(dir);
         var elapsed = watch.Elapsed;
-        var peak = PeakRssMb(process);
+        var peak = StatusMb(process.Id, "VmHWM");
         await StopAsync(process);
         return ((head - startHead) / elapsed.TotalSeconds, peak);
     }
@@ -112,7 +113,7 @@ internal sealed class AgentBenchmark : IBenchmark
         }
 
         var elapsed = watch.Elapsed;
-        var peak = PeakRssMb(process);
+        var peak = StatusMb(process.Id, "VmHWM");
         await StopAsync(process);
         return (head - start, (head - start) / elapsed.TotalSeconds, peak);
     }
@@ -177,11 +178,11 @@ internal sealed class AgentBenchmark : IBenchmark
         }
     }
 
-    private static string StorePath(TempDirectory dir) => Path.Combine(dir.File("data"), "store.db");
+    private static string StorePath(TempDirectory dir) => Path.Combine(dir.File("data"), new StoreOptions().FileName);
 
-    private static long Head(TempDirectory dir) => Scalar(dir, "SELECT coalesce(max(seq), 0) FROM log_normal");
+    private static long Head(TempDirectory dir) => Scalar(dir, $"SELECT coalesce(max(seq), 0) FROM {StoreSchema.LogTable(Lane.Normal)}");
 
-    private static long Cursor(TempDirectory dir) => Scalar(dir, $"SELECT coalesce(max(seq), 0) FROM cursors WHERE sink = 'mqtt' AND lane = {NormalLane}");
+    private static long Cursor(TempDirectory dir) => Scalar(dir, $"SELECT coalesce(max(seq), 0) FROM cursors WHERE sink = '{MqttSinkService.SinkName}' AND lane = {(int)Lane.Normal}");
 
     /// <summary>A read-only query beside the running agent (WAL lets it read while the agent writes).</summary>
     private static long Scalar(TempDirectory dir, string sql)
@@ -191,33 +192,5 @@ internal sealed class AgentBenchmark : IBenchmark
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    private static double PeakRssMb(ChildProcess process)
-    {
-        foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
-            }
-        }
-
-        throw new InvalidOperationException($"no VmHWM for process {process.Id}");
-    }
-
-    private static int Arg(string[] args, string name, int fallback) =>
-        ArgText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-    private static string? ArgText(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

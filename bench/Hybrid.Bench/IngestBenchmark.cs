@@ -56,7 +56,7 @@ internal sealed class IngestBenchmark : IBenchmark
         var ratios = new List<double>();
         var tableRatios = new List<double>();
         var p99s = new List<double>();
-        var rss = new List<long>();
+        var rss = new List<double>();
 
         // Warm-up: JIT, connections, queue and table creation.
         await RunIngestAsync(http, devices, 1, items, payload, cancellationToken);
@@ -69,7 +69,7 @@ internal sealed class IngestBenchmark : IBenchmark
             // backlog in Azurite.
             double ingestRate = 0, rawRate = 0, rawTableRate = 0;
             List<double> latencies = [];
-            long memory = 0;
+            double memoryMb = 0;
             for (var side = 0; side < 3; side++)
             {
                 await queues.ClearMessagesAsync("telemetry", cancellationToken);
@@ -77,7 +77,7 @@ internal sealed class IngestBenchmark : IBenchmark
                 {
                     case 0:
                         (ingestRate, latencies) = await RunIngestAsync(http, devices, batches, items, payload, cancellationToken);
-                        memory = ReadRssKiB(app.ProcessId);
+                        memoryMb = app.ProcessId is { } pid ? StatusMb(pid, "VmRSS") : 0;
                         break;
                     case 1:
                         rawRate = await RunRawAsync(queues, null, packer, devices, batches, items, payload, cancellationToken);
@@ -89,21 +89,21 @@ internal sealed class IngestBenchmark : IBenchmark
             }
 
             latencies.Sort();
-            var p50 = latencies[latencies.Count / 2];
-            var p99 = latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(latencies.Count * 0.99) - 1)];
+            var p50 = Percentile(latencies, 0.50);
+            var p99 = Percentile(latencies, 0.99);
             ingestRates.Add(ingestRate);
             rawRates.Add(rawRate);
             rawTableRates.Add(rawTableRate);
             ratios.Add(ingestRate / rawRate);
             tableRatios.Add(ingestRate / rawTableRate);
             p99s.Add(p99);
-            rss.Add(memory);
+            rss.Add(memoryMb);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"run {run}: ingest {ingestRate,9:N0} readings/s (p50 {p50:N0} ms, p99 {p99:N0} ms per 1000-item request) | raw client puts {rawRate,9:N0} readings/s (ratio {ingestRate / rawRate:F2}) | raw puts + 2 table writes per batch {rawTableRate,9:N0} readings/s (ratio {ingestRate / rawTableRate:F2}) | app RSS {memory / 1024.0:N0} MiB"));
+                $"run {run}: ingest {ingestRate,9:N0} readings/s (p50 {p50:N0} ms, p99 {p99:N0} ms per 1000-item request) | raw client puts {rawRate,9:N0} readings/s (ratio {ingestRate / rawRate:F2}) | raw puts + 2 table writes per batch {rawTableRate,9:N0} readings/s (ratio {ingestRate / rawTableRate:F2}) | app RSS {memoryMb:N0} MiB"));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"median: ingest {Median(ingestRates):N0} readings/s, raw puts {Median(rawRates):N0} readings/s, raw puts + table writes {Median(rawTableRates):N0} readings/s; median of per-run ratios: {Median(ratios):F2} to raw puts, {Median(tableRatios):F2} to raw puts + table writes; p99 {Median(p99s):N0} ms, app RSS {Median(rss.Select(r => (double)r).ToList()) / 1024.0:N0} MiB"));
+            $"median: ingest {Median(ingestRates):N0} readings/s, raw puts {Median(rawRates):N0} readings/s, raw puts + table writes {Median(rawTableRates):N0} readings/s; median of per-run ratios: {Median(ratios):F2} to raw puts, {Median(tableRatios):F2} to raw puts + table writes; p99 {Median(p99s):N0} ms, app RSS {Median(rss):N0} MiB"));
         if (args.Contains("--app-log"))
         {
             Console.WriteLine(app.Output);
@@ -271,35 +271,5 @@ internal sealed class IngestBenchmark : IBenchmark
         }
 
         return output.ToArray();
-    }
-
-    private static long ReadRssKiB(int? pid)
-    {
-        if (pid is null)
-        {
-            return 0;
-        }
-
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return 0;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using Hybrid.Edge.Hosting;
 using Hybrid.Edge.Store;
@@ -206,7 +205,7 @@ internal sealed class StoreBenchmark : IBenchmark
     /// <summary>Resets the kernel's peak-RSS mark (VmHWM) so each phase reports its own peak.</summary>
     private static void ResetPeakRss()
     {
-        PeakRssSinceStartMb = Math.Max(PeakRssSinceStartMb, PeakRssMbRaw());
+        PeakRssSinceStartMb = Math.Max(PeakRssSinceStartMb, StatusMb(null, "VmHWM"));
         try
         {
             File.WriteAllText("/proc/self/clear_refs", "5");
@@ -221,29 +220,11 @@ internal sealed class StoreBenchmark : IBenchmark
 
     private static double PeakRssMb()
     {
-        var mb = PeakRssMbRaw();
+        var mb = StatusMb(null, "VmHWM");
         PeakRssSinceStartMb = Math.Max(PeakRssSinceStartMb, mb);
         return mb;
     }
 
-    private static double PeakRssMbRaw()
-    {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? double.NaN : long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) / 1024.0;
-    }
-
     private static string Status(string field) =>
         File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal))?[(field.Length + 1)..].Trim() ?? "?";
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }

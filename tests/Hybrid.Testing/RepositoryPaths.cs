@@ -18,6 +18,9 @@ public static class RepositoryPaths
     /// <summary>The edge agent's build output directory.</summary>
     public static string EdgeAgentDirectory => Path.Combine(Root, "edge", "Hybrid.Edge", "bin", Configuration, "net10.0");
 
+    /// <summary>The edge agent's executable in <see cref="EdgeAgentDirectory"/>.</summary>
+    public static string EdgeAgent => Path.Combine(EdgeAgentDirectory, "hybrid-edge");
+
     /// <summary>A tool installed by <c>npm ci</c> into the repository's <c>node_modules/.bin</c>.</summary>
     public static string NodeTool(string name) => Path.Combine(Root, "node_modules", ".bin", name);
 

@@ -214,7 +214,11 @@ internal sealed class MqttBenchmark : IBenchmark
         await using var store = OpenStore(dir, TimeSpan.Zero);
         var options = new MqttOptions { Host = broker.Host, Port = broker.Port, TopicTemplate = "bench/{device}/{type}", InflightWindow = window, Qos = 1 };
         await using var inner = new MosquittoClient(MqttClientSettings.From(options, "bench-lat", null), TimeProvider.System, NullLogger.Instance);
-        await inner.ConnectAsync(cancellationToken);
+        if (await inner.ConnectAsync(cancellationToken) is { Connected: false } failed)
+        {
+            throw new InvalidOperationException(failed.Error);
+        }
+
         var client = new AckTimingClient(inner);
         using var sink = new MqttSink(store.GetSink("mqtt"), client, MqttSinkSettings.From(options, "bench"), TimeProvider.System, NullLogger.Instance);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -261,7 +265,7 @@ internal sealed class MqttBenchmark : IBenchmark
             .Select(seq => (client.Acks[seq] - captured[seq]) * 1000.0 / Stopwatch.Frequency)
             .Order()
             .ToArray();
-        return (latencies[latencies.Length / 2], latencies[(int)(latencies.Length * 0.99)], latencies[^1]);
+        return (Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1]);
     }
 
     private static ReadingStore OpenStore(TempDirectory dir, TimeSpan commitInterval)
@@ -272,18 +276,6 @@ internal sealed class MqttBenchmark : IBenchmark
         store.Open();
         store.StartWriter();
         return store;
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>Records when each reading's publish was acknowledged, by the seq in its payload.</summary>

@@ -71,7 +71,4 @@ internal static class RawQueuePut
             TimeSpan.FromMilliseconds(Percentile(latencies, 0.50)),
             TimeSpan.FromMilliseconds(Percentile(latencies, 0.99)));
     }
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

@@ -44,8 +44,8 @@ internal sealed class StorageBenchmark : IBenchmark
             Console.WriteLine($"run {run + 1}: ours {result}; bare HttpClient {limit:F0} msg/s");
         }
 
-        var oursMedian = ours.Select(r => r.MessagesPerSecond).Order().ElementAt(1);
-        var bareMedian = bare.Order().ElementAt(1);
+        var oursMedian = Median(ours.Select(r => r.MessagesPerSecond));
+        var bareMedian = Median(bare);
         Console.WriteLine($"median: ours {oursMedian:F0} msg/s ({oursMedian * bodyBytes / 1e6:F1} MB/s), bare {bareMedian:F0} msg/s, ratio {oursMedian / bareMedian:F2}");
         return 0;
     }

@@ -8,7 +8,7 @@ public sealed class MqttAgentProcessTests(MosquittoFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private static string Agent => Path.Combine(RepositoryPaths.EdgeAgentDirectory, "hybrid-edge");
+    private static string Agent => RepositoryPaths.EdgeAgent;
 
     [Fact]
     public async Task Agent_KilledWithSigkill_BrokerPublishesRetainedOfflineWill()

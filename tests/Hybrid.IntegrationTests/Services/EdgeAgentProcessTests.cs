@@ -4,7 +4,7 @@ namespace Hybrid.IntegrationTests.Services;
 
 public sealed class EdgeAgentProcessTests
 {
-    private static string Agent => Path.Combine(RepositoryPaths.EdgeAgentDirectory, "hybrid-edge");
+    private static string Agent => RepositoryPaths.EdgeAgent;
 
     [Fact]
     public async Task Run_Sigterm_LogsConfigAndStopsCleanly()

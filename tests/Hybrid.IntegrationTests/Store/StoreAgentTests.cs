@@ -5,7 +5,7 @@ namespace Hybrid.IntegrationTests.Store;
 /// <summary>The store inside the real agent process.</summary>
 public sealed class StoreAgentTests
 {
-    private static string Agent => Path.Combine(RepositoryPaths.EdgeAgentDirectory, "hybrid-edge");
+    private static string Agent => RepositoryPaths.EdgeAgent;
 
     [Fact]
     public async Task Run_OpensTheStoreInTheDataDirectoryAndLogsStats()

@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace Hybrid.Bench;
+
+/// <summary>What every bench shares: <c>--name value</c> arguments, medians, percentiles and a process's memory.</summary>
+internal static class BenchStats
+{
+    /// <summary>The integer after <paramref name="name"/>, or <paramref name="fallback"/>.</summary>
+    public static int Arg(string[] args, string name, int fallback) =>
+        ArgText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+    /// <summary>The text after <paramref name="name"/>, or null.</summary>
+    public static string? ArgText(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    /// <summary>The median (the mean of the middle two for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>The nearest-rank percentile <paramref name="p"/> (0..1) of already sorted values; 0 when empty.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    /// <summary>A kB field of <c>/proc/PID/status</c> (e.g. <c>VmHWM</c>, <c>VmRSS</c>) in MB; <paramref name="pid"/> null for this process.</summary>
+    public static double StatusMb(int? pid, string field)
+    {
+        var prefix = field + ":";
+        var line = File.ReadLines(pid is null ? "/proc/self/status" : $"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"no {field} in /proc/{pid?.ToString(CultureInfo.InvariantCulture) ?? "self"}/status");
+        return long.Parse(line.AsSpan(prefix.Length).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) / 1024.0;
+    }
+}
