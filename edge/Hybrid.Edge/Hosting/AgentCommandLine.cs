@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Hybrid.Edge.Hosting;
 
@@ -33,16 +32,16 @@ internal static class AgentCommandLine
     private static async Task<int> RunAsync(FileInfo? configFile, CancellationToken cancellationToken)
     {
         using var host = AgentHost.CreateBuilder(configFile?.FullName).Build();
-        try
+        // Validated here rather than by the host's start: that throws an AggregateException when two sections fail.
+        var failures = AgentHost.Validate(host.Services);
+        if (failures.Count > 0)
         {
-            await host.RunAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
-        }
-        catch (OptionsValidationException ex)
-        {
-            await WriteFailuresAsync(ex.Failures).ConfigureAwait(false);
+            await WriteFailuresAsync(failures).ConfigureAwait(false);
             return 2;
         }
+
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
     }
 
     private static int CheckConfig(FileInfo? configFile)

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Hybrid.Edge.Capture;
 using Hybrid.Edge.Mqtt;
 using Hybrid.Edge.Store;
@@ -66,27 +65,25 @@ internal static class AgentHost
         }
     }
 
-    /// <summary>Runs every options validator once and returns the failure messages (empty when valid).</summary>
+    /// <summary>
+    /// Runs every options validator registered with <c>ValidateOnStart</c> (the ones <c>run</c> would run at start)
+    /// and returns all failure messages, of every section (empty when valid).
+    /// </summary>
     public static IReadOnlyList<string> Validate(IServiceProvider services)
-    {
-        var failures = new List<string>();
-        Collect<AgentOptions>(services, failures);
-        Collect<StoreOptions>(services, failures);
-        Collect<MqttOptions>(services, failures);
-        Collect<SimulatedCaptureOptions>(services, failures);
-        return failures;
-    }
-
-    private static void Collect<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(IServiceProvider services, List<string> failures)
-        where TOptions : class
     {
         try
         {
-            _ = services.GetRequiredService<IOptions<TOptions>>().Value;
+            services.GetService<IStartupValidator>()?.Validate();
+            return [];
         }
         catch (OptionsValidationException ex)
         {
-            failures.AddRange(ex.Failures);
+            return [.. ex.Failures];
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(inner => inner is OptionsValidationException))
+        {
+            // More than one section failed.
+            return [.. ex.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures)];
         }
     }
 }

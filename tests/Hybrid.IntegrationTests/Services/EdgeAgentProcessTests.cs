@@ -39,4 +39,20 @@ public sealed class EdgeAgentProcessTests
         Assert.Equal(2, exitCode);
         Assert.Contains("Hybrid:Agent:DeviceId", agent.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_TwoSectionsInvalid_ExitsTwoNamingBoth()
+    {
+        await using var agent = ChildProcess.Start(Agent, ["run"], new Dictionary<string, string?>
+        {
+            ["Hybrid__Agent__DeviceId"] = "not a valid id",
+            ["Hybrid__Mqtt__Port"] = "70000",
+        });
+
+        var exitCode = await agent.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Hybrid:Agent:DeviceId", agent.Output, StringComparison.Ordinal);
+        Assert.Contains("config error: Hybrid:Mqtt:Port (70000)", agent.Output, StringComparison.Ordinal);
+    }
 }
