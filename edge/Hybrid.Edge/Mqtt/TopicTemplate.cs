@@ -156,7 +156,8 @@ internal sealed class TopicTemplate
 
     /// <summary>
     /// A subscription filter matching every topic this template can produce for <paramref name="device"/>
-    /// (levels with other placeholders become <c>+</c>); used as the capture source's loop guard.
+    /// (a level with <c>{type}</c> becomes <c>+</c>; from the first level with <c>{key}</c> or <c>{source}</c> on, which may
+    /// contain '/', everything is <c>#</c>); used as the capture source's loop guard.
     /// </summary>
     public string ToFilter(string device)
     {
@@ -184,10 +185,16 @@ internal sealed class TopicTemplate
             {
                 level.Append(device);
             }
+            else if (segment.Kind == SegmentKind.Type)
+            {
+                wildcard = true;
+            }
             else
             {
-                // {key} or {source} may contain '/', so a trailing placeholder level matches any depth.
-                wildcard = true;
+                // {key} or {source} may contain '/' (a captured reading's key is its MQTT topic), so this level and
+                // everything after it can be any depth.
+                levels.Add("#");
+                return string.Join('/', levels);
             }
         }
 

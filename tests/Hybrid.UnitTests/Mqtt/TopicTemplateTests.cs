@@ -58,7 +58,8 @@ public sealed class TopicTemplateTests
 
     [Theory]
     [InlineData("hybrid/{device}/{type}", "hybrid/pi/+")]
-    [InlineData("{device}/{type}/{key}", "pi/+/+")]
+    [InlineData("{device}/{type}/{key}", "pi/+/#")]
+    [InlineData("x/{source}-{key}/{type}", "x/#")]
     [InlineData("a/dev-{device}/x", "a/dev-pi/x")]
     [InlineData("a/{type}-{device}/x", "a/+/x")]
     public void ToFilter_MatchesWhatTheTemplateRenders(string text, string filter)
@@ -68,5 +69,8 @@ public sealed class TopicTemplateTests
         Assert.Equal(filter, template!.ToFilter("pi"));
         Assert.True(template.TryRender("pi", "alert.fire", "k1", "s", out var topic, out _));
         Assert.True(TopicFilter.Matches(filter, topic));
+        // A captured reading's key is its MQTT topic: the filter must match that depth too.
+        Assert.True(template.TryRender("pi", "alert.fire", "kitchen/door/1", "mqtt", out var deep, out _));
+        Assert.True(TopicFilter.Matches(filter, deep));
     }
 }
