@@ -70,6 +70,8 @@ public sealed class SimulatedCaptureTests
         using var service = new SimulatedCaptureService(Options.Create(new SimulatedCaptureOptions()), writer, time, NullLogger<SimulatedCaptureService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
+        // A disabled source returns at once; one that ignored Enabled would still be looping here.
+        await service.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(5));
         time.Advance(TimeSpan.FromMinutes(1));
         await service.StopAsync(CancellationToken.None);
 

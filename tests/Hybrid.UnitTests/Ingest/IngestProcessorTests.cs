@@ -147,6 +147,8 @@ public sealed class IngestProcessorTests
     public async Task Process_RepeatedBatch_IsAnsweredFromTheCacheWithoutReadingStorage()
     {
         var sut = CreateSut();
+        // Learned from a storage read (not from our own write, which the coordinator would also remember).
+        await _store.TryInsertAsync("pi", Epoch, new WatermarkState(2, null, 0, null), default);
         await sut.ProcessAsync(Batch("pi", [1, 2]), default);
         _store.Down = true;
 

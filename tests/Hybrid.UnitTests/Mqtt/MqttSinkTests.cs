@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Threading.Channels;
 using Hybrid.Edge.Mqtt;
@@ -21,7 +22,6 @@ public sealed class MqttSinkTests
         await client.WaitForPublishesAsync(5);
         client.Complete(2, PublishResult.Acknowledged);
         client.Complete(3, PublishResult.Acknowledged);
-        await Task.Delay(200);
         Assert.Equal(0, log.Cursor);
 
         client.Complete(1, PublishResult.Acknowledged);
@@ -29,7 +29,6 @@ public sealed class MqttSinkTests
         Assert.Equal(3, log.Cursor);
 
         client.Complete(5, PublishResult.Acknowledged);
-        await Task.Delay(200);
         Assert.Equal(3, log.Cursor);
         client.Complete(4, PublishResult.Acknowledged);
         await log.WaitForCursorAsync(5);
@@ -38,6 +37,8 @@ public sealed class MqttSinkTests
         await run;
         sink.Dispose();
         Assert.Equal(["t/telemetry.x", "t/telemetry.x", "t/telemetry.x", "t/telemetry.x", "t/telemetry.x"], client.Publishes.Select(p => p.Topic));
+        // Every move of the cursor, in order: it never stepped over the gaps at 1 and 4.
+        Assert.Equal([3L, 5L], log.Advances);
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class MqttSinkTests
         await client.WaitForPublishesAsync(2);
         client.Complete(2, PublishResult.Acknowledged);
         client.Complete(1, PublishResult.NotConnected);
-        await Task.Delay(200);
+        await client.WaitingForConnection.WaitAsync(Timeout);
         Assert.Equal(2, client.Publishes.Count); // waits for the connection before re-sending
         client.SetConnected();
         await client.WaitForPublishesAsync(3);
@@ -115,9 +116,12 @@ public sealed class MqttSinkTests
         public ValueTask<IReadOnlyList<StoredReading>> ReadAsync(Lane lane, long afterSeq, int maxCount, int maxBytes, CancellationToken cancellationToken) =>
             ValueTask.FromResult<IReadOnlyList<StoredReading>>(lane == Lane.High ? [] : _readings.Where(r => r.Seq > afterSeq).Take(maxCount).ToList());
 
+        public ConcurrentQueue<long> Advances { get; } = new();
+
         public ValueTask AdvanceAsync(Lane lane, long throughSeq, CancellationToken cancellationToken)
         {
             Assert.True(throughSeq >= Cursor, "the cursor never moves backwards");
+            Advances.Enqueue(throughSeq);
             Interlocked.Exchange(ref _cursor, throughSeq);
             return ValueTask.CompletedTask;
         }
@@ -152,6 +156,7 @@ public sealed class MqttSinkTests
         private readonly Lock _gate = new();
         private readonly List<TaskCompletionSource<PublishResult>> _pending = [];
         private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _waitingForConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public List<(string Topic, long Seq)> Publishes { get; } = [];
 
@@ -163,7 +168,14 @@ public sealed class MqttSinkTests
 
         public Task<MqttConnectResult> ConnectAsync(CancellationToken cancellationToken) => Task.FromResult(MqttConnectResult.Success);
 
-        public Task WaitUntilConnectedAsync(CancellationToken cancellationToken) => _connected.Task.WaitAsync(cancellationToken);
+        /// <summary>Completes once the sink asked to wait for the connection.</summary>
+        public Task WaitingForConnection => _waitingForConnection.Task;
+
+        public Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
+        {
+            _waitingForConnection.TrySetResult();
+            return _connected.Task.WaitAsync(cancellationToken);
+        }
 
         public void SetConnected() => _connected.TrySetResult();
 

@@ -115,19 +115,17 @@ public sealed class StoreWriterTests
     public async Task Dispose_CommitsWhatWasQueued()
     {
         using var dir = new TempDirectory("store");
-        string path;
-        await using (var store = TestStores.Create(dir.Path, o => o.CommitInterval = TimeSpan.FromSeconds(30)))
+        var store = TestStores.Create(dir.Path, o => o.CommitInterval = TimeSpan.FromSeconds(30));
+        var path = store.Path;
+        for (var i = 0; i < 10; i++)
         {
-            path = store.Path;
-            for (var i = 0; i < 10; i++)
-            {
-                Assert.True(store.Writer.TryWrite(TestStores.Reading(key: $"r{i}")));
-            }
-
-            // Let the writer take them and start lingering for the 30 s commit interval: disposal must cut it short.
-            SpinWait.SpinUntil(() => store.Writer.QueuedReadings == 0, TimeSpan.FromSeconds(10));
-            Assert.Empty(TestStores.Rows(path, Lane.Normal));
+            Assert.True(store.Writer.TryWrite(TestStores.Reading(key: $"r{i}")));
         }
+
+        // Let the writer take them and start lingering for the 30 s commit interval: disposal must cut it short.
+        Assert.True(SpinWait.SpinUntil(() => store.Writer.QueuedReadings == 0, TimeSpan.FromSeconds(10)));
+        Assert.Empty(TestStores.Rows(path, Lane.Normal));
+        await store.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.Equal(10, TestStores.Rows(path, Lane.Normal).Count);
     }
