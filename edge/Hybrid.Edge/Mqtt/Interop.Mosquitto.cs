@@ -68,10 +68,6 @@ internal static unsafe partial class Interop
         [LibraryImport(Library, EntryPoint = "mosquitto_lib_cleanup")]
         internal static partial int LibCleanup();
 
-        /// <summary>mosquitto_lib_version.</summary>
-        [LibraryImport(Library, EntryPoint = "mosquitto_lib_version")]
-        internal static partial int LibVersion(out int major, out int minor, out int revision);
-
         /// <summary>mosquitto_new: <paramref name="obj"/> is handed back to every callback (our GCHandle).</summary>
         [LibraryImport(Library, EntryPoint = "mosquitto_new", StringMarshalling = StringMarshalling.Utf8)]
         internal static partial SafeMosquittoHandle New(string? id, [MarshalAs(UnmanagedType.U1)] bool cleanSession, IntPtr obj);

@@ -61,9 +61,9 @@ internal sealed class MqttOptionsRulesValidator : IValidateOptions<MqttOptions>
         var tls = options.Tls;
         if (tls.Enabled)
         {
-            CheckFile(failures, "Tls:CaFile", tls.CaFile, required: false);
-            CheckFile(failures, "Tls:CertFile", tls.CertFile, required: false);
-            CheckFile(failures, "Tls:KeyFile", tls.KeyFile, required: false);
+            CheckFile(failures, "Tls:CaFile", tls.CaFile);
+            CheckFile(failures, "Tls:CertFile", tls.CertFile);
+            CheckFile(failures, "Tls:KeyFile", tls.KeyFile);
             if (tls.CertFile.Length > 0 != tls.KeyFile.Length > 0)
             {
                 failures.Add("Hybrid:Mqtt:Tls:CertFile and Hybrid:Mqtt:Tls:KeyFile go together; set both for a client certificate or neither.");
@@ -117,19 +117,9 @@ internal sealed class MqttOptionsRulesValidator : IValidateOptions<MqttOptions>
         }
     }
 
-    private static void CheckFile(List<string> failures, string setting, string path, bool required)
+    private static void CheckFile(List<string> failures, string setting, string path)
     {
-        if (path.Length == 0)
-        {
-            if (required)
-            {
-                failures.Add($"Hybrid:Mqtt:{setting} is required with TLS.");
-            }
-
-            return;
-        }
-
-        if (!File.Exists(path))
+        if (path.Length > 0 && !File.Exists(path))
         {
             failures.Add($"Hybrid:Mqtt:{setting} '{path}' does not exist; give the path of a PEM file readable by the agent.");
         }

@@ -37,7 +37,7 @@ internal static class BatchParser
 
         if (!WireRules.IsValidDevice(batch.Device))
         {
-            return (null, BadRequest($"device '{ReasonText.Quote(batch.Device)}' must be 1-64 characters from A-Z a-z 0-9 . _ -"));
+            return (null, BadRequest($"device '{ReasonText.Quote(batch.Device)}' must be 1-{WireRules.MaxDeviceLength} characters from A-Z a-z 0-9 . _ -"));
         }
 
         if (batch.Epoch is null || !EpochId.IsValid(batch.Epoch))

@@ -50,7 +50,7 @@ internal sealed class BatchValidator(TimeSpan maxTimestampAge, TimeSpan maxTimes
     {
         if (!WireRules.IsValidType(item.Type))
         {
-            return $"type '{ReasonText.Quote(item.Type)}' must be 1-128 characters from a-z 0-9 . _ -";
+            return $"type '{ReasonText.Quote(item.Type)}' must be 1-{WireRules.MaxTypeLength} characters from a-z 0-9 . _ -";
         }
 
         if (item.Ts < now - maxTimestampAge)

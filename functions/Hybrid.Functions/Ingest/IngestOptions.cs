@@ -1,3 +1,5 @@
+using Hybrid.Contracts;
+
 namespace Hybrid.Functions.Ingest;
 
 /// <summary>Settings of <c>POST /api/ingest</c>, section <c>Hybrid:Ingest</c> (environment: <c>Hybrid__Ingest__*</c>).</summary>
@@ -25,7 +27,7 @@ internal sealed class IngestOptions
     public int MaxDecompressedBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Largest number of items in one batch.</summary>
-    public int MaxItems { get; set; } = 1000;
+    public int MaxItems { get; set; } = WireRules.MaxBatchItems;
 
     /// <summary>Items whose <c>ts</c> is older than now minus this are rejected.</summary>
     public TimeSpan MaxTimestampAge { get; set; } = TimeSpan.FromDays(30);

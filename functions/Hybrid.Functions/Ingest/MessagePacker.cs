@@ -19,9 +19,6 @@ internal sealed class MessagePacker
         _mode = mode;
     }
 
-    /// <summary>Largest UTF-8 message before base64.</summary>
-    public int MaxTextBytes => _maxTextBytes;
-
     /// <summary>Packs <paramref name="items"/> (seq order) of one queue.</summary>
     public List<OutgoingMessage> Pack(string queue, byte[] prefix, IReadOnlyList<PackItem> items)
     {

@@ -48,8 +48,6 @@ internal sealed class TableEntity
 
     public TableEntity Set(string name, byte[] value) => SetValue(name, value);
 
-    public bool Remove(string name) => _properties.Remove(name);
-
     public string? GetString(string name) => _properties.GetValueOrDefault(name) as string;
 
     public long? GetInt64(string name) => _properties.GetValueOrDefault(name) switch
