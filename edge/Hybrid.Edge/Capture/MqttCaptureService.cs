@@ -39,7 +39,7 @@ internal sealed class MqttCaptureService(
         }
 
         var device = agent.Value.EffectiveDeviceId;
-        var clientId = (mqtt.ClientId.Length > 0 ? mqtt.ClientId : $"hybrid-{device}") + "-capture";
+        var clientId = mqtt.ClientIdFor(device) + "-capture";
         IMqttClient client;
         MqttReadingMapper mapper;
         try
@@ -94,8 +94,7 @@ internal sealed class MqttCaptureService(
     /// <summary>The mapper with the loop guard: the sink's topics for this device and the status/health topics.</summary>
     internal static MqttReadingMapper CreateMapper(MqttOptions mqtt, string device, TimeProvider time)
     {
-        var prefix = mqtt.TopicPrefix.TrimEnd('/');
-        var own = new List<string> { $"{prefix}/{device}/status", $"{prefix}/{device}/health" };
+        var own = new List<string> { mqtt.StatusTopic(device), mqtt.HealthTopic(device) };
         if (mqtt.Enabled)
         {
             var sink = MqttSinkSettings.From(mqtt, device);

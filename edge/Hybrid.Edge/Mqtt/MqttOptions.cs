@@ -75,6 +75,15 @@ internal sealed class MqttOptions
 
     /// <summary>The <c>mqtt</c> capture source.</summary>
     public MqttCaptureOptions Capture { get; set; } = new();
+
+    /// <summary>The sink's client id: <see cref="ClientId"/>, or <c>hybrid-{device}</c> when empty.</summary>
+    public string ClientIdFor(string device) => ClientId.Length > 0 ? ClientId : $"hybrid-{device}";
+
+    /// <summary>The retained online/offline topic (also the last will): <c>{prefix}/{device}/status</c>.</summary>
+    public string StatusTopic(string device) => $"{TopicPrefix.TrimEnd('/')}/{device}/status";
+
+    /// <summary>The periodic health topic: <c>{prefix}/{device}/health</c>.</summary>
+    public string HealthTopic(string device) => $"{TopicPrefix.TrimEnd('/')}/{device}/health";
 }
 
 /// <summary>MQTT protocol versions.</summary>

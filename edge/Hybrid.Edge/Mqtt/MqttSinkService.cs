@@ -56,14 +56,13 @@ internal sealed class MqttSinkService(
     private async Task<bool> RunOnceAsync(MqttOptions mqtt, CancellationToken stoppingToken)
     {
         var device = agent.Value.EffectiveDeviceId;
-        var clientId = mqtt.ClientId.Length > 0 ? mqtt.ClientId : $"hybrid-{device}";
-        var prefix = mqtt.TopicPrefix.TrimEnd('/');
+        var clientId = mqtt.ClientIdFor(device);
         IMqttClient client;
         MqttSinkSettings sinkSettings;
         try
         {
             sinkSettings = MqttSinkSettings.From(mqtt, device);
-            client = clients.Create(MqttClientSettings.From(mqtt, clientId, $"{prefix}/{device}/status"));
+            client = clients.Create(MqttClientSettings.From(mqtt, clientId, mqtt.StatusTopic(device)));
         }
         catch (MqttConfigurationException ex)
         {
@@ -88,7 +87,7 @@ internal sealed class MqttSinkService(
 
                 var health = new MqttHealth(device, sink?.Counters, store, time);
                 using var healthStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                var healthTask = PublishHealthAsync(client, health, $"{prefix}/{device}/health", mqtt.HealthInterval, healthStop.Token);
+                var healthTask = PublishHealthAsync(client, health, mqtt.HealthTopic(device), mqtt.HealthInterval, healthStop.Token);
                 try
                 {
                     // The sink's failure must surface now, not when the health loop ends at shutdown.
