@@ -86,7 +86,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
         _updateLastSeq.Parameters.Add("$lane", SqliteType.Integer);
         _nextRetention = _time.GetTimestamp();
         _retentionTimer = _time.CreateTimer(
-            static state => ((StoreWriter)state!)._channel.Writer.TryWrite(WriterItem.ForControl(WriterControl.Retention, new TaskCompletionSource())),
+            static state => ((StoreWriter)state!).WakeForRetention(),
             this,
             _options.RetentionInterval,
             _options.RetentionInterval);
@@ -125,6 +125,18 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     {
         _abort.Dispose();
         _stopLinger.Dispose();
+    }
+
+    /// <summary>
+    /// The retention timer wakes an idle loop only: a busy one checks the due time after every commit by itself, and
+    /// a queued tick there would run retention a second time and take a slot a reading could have had.
+    /// </summary>
+    private void WakeForRetention()
+    {
+        if (_channel.Reader.Count == 0)
+        {
+            _channel.Writer.TryWrite(WriterItem.ForControl(WriterControl.Retention, done: null));
+        }
     }
 
     private async Task SendControlAsync(WriterControl control, CancellationToken cancellationToken)

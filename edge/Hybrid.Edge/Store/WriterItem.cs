@@ -21,7 +21,7 @@ internal readonly struct WriterItem
 
     public static WriterItem ForReading(CaptureReading reading) => new(reading, WriterControl.None, null);
 
-    public static WriterItem ForControl(WriterControl control, TaskCompletionSource done) => new(null, control, done);
+    public static WriterItem ForControl(WriterControl control, TaskCompletionSource? done) => new(null, control, done);
 }
 
 /// <summary>Control requests for the writer loop.</summary>
