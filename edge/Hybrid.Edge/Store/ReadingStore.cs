@@ -111,13 +111,18 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
     /// </summary>
     public ISinkLog GetSink(string name)
     {
-        if (!SinkNames.IsValid(name))
+        SinkNames.ThrowIfInvalid(name, nameof(name));
+        Open();
+        if (_sinks.TryGetValue(name, out var sink))
         {
-            throw new ArgumentException($"'{name}' is not a sink name: use 1 to 64 of a-z 0-9 . _ -.", nameof(name));
+            return sink;
         }
 
-        Open();
-        return _sinks.GetOrAdd(name, n => new SinkLog(this, n, _lanes!));
+        // Under the lock: a racing GetOrAdd could build two, and the loser's SQLite connection would never be closed.
+        lock (_openLock)
+        {
+            return _sinks.GetOrAdd(name, n => new SinkLog(this, n, _lanes!));
+        }
     }
 
     /// <summary>The lowest cursor of <paramref name="lane"/> over every enabled sink; null when no sink is enabled.</summary>

@@ -28,10 +28,7 @@ internal static class StoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddStoreSink(this IServiceCollection services, string name)
     {
-        if (!SinkNames.IsValid(name))
-        {
-            throw new ArgumentException($"'{name}' is not a sink name: use 1 to 64 of a-z 0-9 . _ -.", nameof(name));
-        }
+        SinkNames.ThrowIfInvalid(name, nameof(name));
 
         services.AddSingleton(new StoreSinkRegistration(name));
         return services;
