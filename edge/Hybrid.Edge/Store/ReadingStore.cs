@@ -221,7 +221,7 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
 
     private static LaneState LoadLane(SqliteConnection connection, Lane lane)
     {
-        var epochKey = lane == Store.Lane.High ? "epoch.high" : "epoch.normal";
+        var epochKey = StoreSchema.EpochKey(lane);
         var epoch = StoreSchema.ReadMeta(connection, epochKey);
         if (epoch is null || !EpochId.IsValid(epoch))
         {

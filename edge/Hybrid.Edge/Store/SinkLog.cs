@@ -212,10 +212,10 @@ internal sealed class SinkLog : ISinkLog, IDisposable
         try
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = """
+            command.CommandText = $"""
                 SELECT min(ts) FROM (
-                  SELECT (SELECT ts FROM log_high WHERE seq > $high ORDER BY seq LIMIT 1) AS ts
-                  UNION ALL SELECT (SELECT ts FROM log_normal WHERE seq > $normal ORDER BY seq LIMIT 1));
+                  SELECT (SELECT ts FROM {StoreSchema.LogTable(Lane.High)} WHERE seq > $high ORDER BY seq LIMIT 1) AS ts
+                  UNION ALL SELECT (SELECT ts FROM {StoreSchema.LogTable(Lane.Normal)} WHERE seq > $normal ORDER BY seq LIMIT 1));
                 SELECT count(*) FROM dead_letters WHERE sink = $sink;
                 """;
             command.Parameters.AddWithValue("$high", cursorHigh);

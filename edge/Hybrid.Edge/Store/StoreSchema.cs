@@ -32,6 +32,9 @@ internal static class StoreSchema
     /// <summary>The log table of <paramref name="lane"/>.</summary>
     public static string LogTable(Lane lane) => lane == Lane.High ? "log_high" : "log_normal";
 
+    /// <summary>The <c>meta</c> key holding <paramref name="lane"/>'s epoch.</summary>
+    public static string EpochKey(Lane lane) => lane == Lane.High ? "epoch.high" : "epoch.normal";
+
     /// <summary>SQL for the bytes a row counts against <c>MaxBytes</c>; <see cref="RowBytes"/> is the same in C#.</summary>
     public const string RowBytesSql = "(length(payload) + length(type) + length(source) + coalesce(length(key), 0) + 24)";
 
@@ -59,8 +62,8 @@ internal static class StoreSchema
             if (version == 0)
             {
                 // Each lane's epoch is created with its log: (device, epoch, seq) names a reading forever.
-                WriteMeta(connection, "epoch.high", newEpoch());
-                WriteMeta(connection, "epoch.normal", newEpoch());
+                WriteMeta(connection, EpochKey(Lane.High), newEpoch());
+                WriteMeta(connection, EpochKey(Lane.Normal), newEpoch());
             }
 
             WriteMeta(connection, "schema_version", (version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
