@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using Azure.Core;
 using Azure.Identity;
@@ -31,8 +30,7 @@ internal sealed class BearerTokenHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var token = await GetTokenAsync(cancellationToken).ConfigureAwait(false);
-        request.Headers.Remove("x-ms-date");
-        request.Headers.TryAddWithoutValidation("x-ms-date", _timeProvider.GetUtcNow().ToString("R", CultureInfo.InvariantCulture));
+        StorageRequestOptions.StampDate(request, _timeProvider.GetUtcNow());
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 
 namespace Hybrid.Functions.Storage;
@@ -27,8 +26,7 @@ internal sealed class SharedKeyHandler : DelegatingHandler
 
     internal static void Sign(HttpRequestMessage request, StorageSharedKey key, DateTimeOffset now)
     {
-        request.Headers.Remove("x-ms-date");
-        request.Headers.TryAddWithoutValidation("x-ms-date", now.ToString("R", CultureInfo.InvariantCulture));
+        StorageRequestOptions.StampDate(request, now);
         var service = request.Options.TryGetValue(StorageRequestOptions.Service, out var value) ? value : StorageService.Queue;
         var stringToSign = service == StorageService.Table
             ? SharedKeySigning.TableStringToSign(request, key.AccountName)
