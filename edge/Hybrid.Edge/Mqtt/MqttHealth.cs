@@ -27,7 +27,7 @@ internal sealed class MqttHealth(string device, MqttSinkCounters? counters, Read
         {
             json.WriteStartObject();
             json.WriteString("device"u8, device);
-            json.WriteString("ts"u8, time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            ReadingJson.WriteTimestamp(json, time.GetUtcNow());
             json.WriteNumber("uptimeSeconds"u8, Math.Round(time.GetElapsedTime(_started).TotalSeconds));
             json.WriteString("connection"u8, state.ToString().ToLowerInvariant());
             json.WriteStartObject("backlog"u8);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using Hybrid.Edge.Store;
 
@@ -18,6 +19,14 @@ internal sealed class ReadingJson : IDisposable
         _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
     }
 
+    /// <summary>Writes <c>"ts"</c> as UTC with milliseconds (<c>2026-11-23T13:35:00.123Z</c>) without allocating a string.</summary>
+    public static void WriteTimestamp(Utf8JsonWriter writer, DateTimeOffset ts)
+    {
+        Span<byte> text = stackalloc byte[24];
+        _ = ts.UtcDateTime.TryFormat(text, out var length, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        writer.WriteString("ts"u8, text[..length]);
+    }
+
     /// <summary>Serializes <paramref name="reading"/>; the memory is valid until the next call.</summary>
     public ReadOnlyMemory<byte> Write(string device, string epoch, StoredReading reading)
     {
@@ -28,7 +37,7 @@ internal sealed class ReadingJson : IDisposable
         _writer.WriteString("epoch"u8, epoch);
         _writer.WriteNumber("seq"u8, reading.Seq);
         _writer.WriteString("type"u8, reading.Type);
-        _writer.WriteString("ts"u8, reading.Ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        WriteTimestamp(_writer, reading.Ts);
         _writer.WriteString("source"u8, reading.Source);
         if (reading.Key is not null)
         {
