@@ -19,6 +19,7 @@ internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSetting
     private readonly long[] _next = new long[2];
     private readonly long[] _acked = new long[2];
     private readonly long[] _advanced = new long[2];
+    private readonly string[] _epochs = new string[2];
     private IReadOnlyList<StoredReading> _buffer = [];
     private int _bufferIndex;
     private long _lastAdvance;
@@ -33,14 +34,18 @@ internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSetting
             _next[(int)lane] = _acked[(int)lane] = _advanced[(int)lane] = log.GetCursor(lane);
         }
 
-        var epochs = new[] { log.GetEpoch(Lane.High), log.GetEpoch(Lane.Normal) };
+        foreach (var lane in Lanes)
+        {
+            _epochs[(int)lane] = log.GetEpoch(lane);
+        }
+
         _lastAdvance = time.GetTimestamp();
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
                 await DrainCompletedAsync(cancellationToken).ConfigureAwait(false);
-                await FillWindowAsync(epochs, cancellationToken).ConfigureAwait(false);
+                await FillWindowAsync(cancellationToken).ConfigureAwait(false);
                 Counters.Inflight = _inflight.Count;
                 if (_inflight.Count == 0)
                 {
@@ -83,7 +88,7 @@ internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSetting
         }
     }
 
-    private async Task FillWindowAsync(string[] epochs, CancellationToken cancellationToken)
+    private async Task FillWindowAsync(CancellationToken cancellationToken)
     {
         while (_inflight.Count < settings.InflightWindow)
         {
@@ -105,22 +110,25 @@ internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSetting
 
             var reading = _buffer[_bufferIndex++];
             _next[(int)reading.Lane] = reading.Seq;
-            _inflight.Enqueue(Publish(reading, epochs[(int)reading.Lane]));
+            _inflight.Enqueue(Publish(reading));
         }
     }
 
-    private Inflight Publish(StoredReading reading, string epoch)
+    private Inflight Publish(StoredReading reading)
     {
         if (!settings.Template.TryRender(settings.Device, reading.Type, reading.Key, reading.Source, out var topic, out var error))
         {
-            return new Inflight(reading, "", 0, false, Task.FromResult(PublishResult.Rejected(error!)));
+            return new Inflight(reading, "", 0, false) { Task = Task.FromResult(PublishResult.Rejected(error!)) };
         }
 
         var (qos, retain) = settings.For(reading.Type);
-        var task = client.PublishAsync(topic, _json.Write(settings.Device, epoch, reading), qos, retain, CancellationToken.None);
+        var inflight = new Inflight(reading, topic, qos, retain) { Task = Send(reading, topic, qos, retain) };
         Counters.AddPublished();
-        return new Inflight(reading, topic, qos, retain, task, epoch);
+        return inflight;
     }
+
+    private Task<PublishResult> Send(StoredReading reading, string topic, int qos, bool retain) =>
+        client.PublishAsync(topic, _json.Write(settings.Device, _epochs[(int)reading.Lane], reading), qos, retain, CancellationToken.None);
 
     private async Task DrainCompletedAsync(CancellationToken cancellationToken)
     {
@@ -133,9 +141,8 @@ internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSetting
                 // QoS 0 (or a publish that raced a disconnect): send it again once connected, keeping its place.
                 Counters.Inflight = _inflight.Count;
                 await client.WaitUntilConnectedAsync(cancellationToken).ConfigureAwait(false);
-                var retry = head with { Task = client.PublishAsync(head.Topic, _json.Write(settings.Device, head.Epoch, head.Reading), head.Qos, head.Retain, CancellationToken.None) };
+                head.Task = Send(head.Reading, head.Topic, head.Qos, head.Retain);
                 Counters.AddResent();
-                ReplaceHead(retry);
                 continue;
             }
 
@@ -171,17 +178,6 @@ internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSetting
         _acked[lane] = done.Reading.Seq;
     }
 
-    private void ReplaceHead(Inflight retry)
-    {
-        var rest = _inflight.ToArray();
-        _inflight.Clear();
-        _inflight.Enqueue(retry);
-        for (var i = 1; i < rest.Length; i++)
-        {
-            _inflight.Enqueue(rest[i]);
-        }
-    }
-
     private async Task SaveCursorsAsync(CancellationToken cancellationToken)
     {
         _lastAdvance = time.GetTimestamp();
@@ -204,5 +200,17 @@ internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSetting
 
     public void Dispose() => _json.Dispose();
 
-    private sealed record Inflight(StoredReading Reading, string Topic, int Qos, bool Retain, Task<PublishResult> Task, string Epoch = "");
+    /// <summary>A reading handed to the client; <see cref="Task"/> is replaced when it has to be sent again.</summary>
+    private sealed class Inflight(StoredReading reading, string topic, int qos, bool retain)
+    {
+        public StoredReading Reading { get; } = reading;
+
+        public string Topic { get; } = topic;
+
+        public int Qos { get; } = qos;
+
+        public bool Retain { get; } = retain;
+
+        public required Task<PublishResult> Task { get; set; }
+    }
 }
