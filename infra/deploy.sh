@@ -16,6 +16,7 @@ say() { printf '==> %s\n' "$*"; }
 
 command -v az >/dev/null || { echo "the Azure CLI (az) is required: https://learn.microsoft.com/cli/azure/install-azure-cli" >&2; exit 1; }
 command -v zip >/dev/null || { echo "zip is required (apt install zip)" >&2; exit 1; }
+command -v jq >/dev/null || { echo "jq is required (apt install jq)" >&2; exit 1; }
 
 if [[ "$(az group exists --name "$resource_group")" != "true" ]]; then
   say "creating resource group $resource_group in $location"

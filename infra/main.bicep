@@ -226,7 +226,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   ]
 }
 
-@description('The ingest endpoint the edge agents post to (Hybrid__Uplink__Endpoint); the function key comes from `az functionapp function keys list`.')
+@description('The ingest endpoint the edge agents post to; the function key comes from `az functionapp function keys list`.')
 output ingestUrl string = 'https://${app.properties.defaultHostName}/api/ingest'
 
 @description('Liveness and storage reachability.')
