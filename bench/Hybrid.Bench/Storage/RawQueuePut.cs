@@ -20,16 +20,15 @@ internal sealed record RawPutResult(int Messages, long Bytes, TimeSpan Elapsed, 
 }
 
 /// <summary>
-/// The raw rate of our storage client putting queue messages directly (no ingest in front): the limit the ingest
-/// benchmark compares itself with in the same run. Call <see cref="CreateQueueClient"/> once, then
-/// <see cref="MeasureAsync"/> with the very messages ingest would produce.
+/// The raw rate of our storage client putting queue messages directly: the <c>storage</c> bench's measurement, beside
+/// bare signed HttpClient puts. Call <see cref="CreateQueueClient"/> once, then <see cref="MeasureAsync"/>.
 /// </summary>
 internal static class RawQueuePut
 {
     /// <summary>A queue client for <paramref name="connectionString"/> with production defaults (retries, timeouts, pool).</summary>
-    public static (StorageTransport Transport, StorageQueueClient Queues) CreateQueueClient(string connectionString, int maxConnections = 64)
+    public static (StorageTransport Transport, StorageQueueClient Queues) CreateQueueClient(string connectionString)
     {
-        var options = new StorageOptions { ConnectionString = connectionString, MaxConnectionsPerEndpoint = maxConnections };
+        var options = new StorageOptions { ConnectionString = connectionString };
         var transport = new StorageTransport(StorageAccount.Parse(connectionString), options, TimeProvider.System, NullLogger.Instance);
         return (transport, new StorageQueueClient(transport));
     }
