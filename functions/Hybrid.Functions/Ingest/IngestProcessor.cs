@@ -87,7 +87,7 @@ internal sealed class IngestProcessor(
                     await coordinator.ReleaseAsync(batch.Device, batch.Epoch, claim, EnqueuedThrough(messages, report, claim.Watermark, maxSeq), CancellationToken.None).ConfigureAwait(false);
                 }
 
-                if (report.Failure!.SourceException is StorageUnavailableException or HttpRequestException or OperationCanceledException)
+                if (StorageUnavailableException.IsOutage(report.Failure!.SourceException))
                 {
                     return Unavailable(batch, report.Failure.SourceException, started);
                 }
@@ -104,7 +104,7 @@ internal sealed class IngestProcessor(
                     // blocking its device until it expires.
                     watermark = await coordinator.CompleteAsync(batch.Device, batch.Epoch, claim, maxSeq, CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is StorageUnavailableException or HttpRequestException or OperationCanceledException)
+                catch (Exception ex) when (StorageUnavailableException.IsOutage(ex))
                 {
                     // Everything is enqueued, so the answer is 200 all the same. The claim expires on its own; until a
                     // later request raises the watermark, a retry of this very batch would enqueue it again.

@@ -16,4 +16,11 @@ public sealed class StorageUnavailableException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// True for the failures that mean "storage is out of reach right now" (unavailable, the HTTP request failed, or a
+    /// storage call timed out), which ingest answers with 503 and <c>Retry-After</c> rather than treating as a bug.
+    /// </summary>
+    public static bool IsOutage(Exception exception) =>
+        exception is StorageUnavailableException or HttpRequestException or OperationCanceledException;
 }

@@ -117,7 +117,7 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
                 await RaiseAsync(device, epoch, state.Watermark, claim.ClaimId, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is StorageUnavailableException or HttpRequestException or OperationCanceledException)
+        catch (Exception ex) when (StorageUnavailableException.IsOutage(ex))
         {
             Log.ReleaseFailed(logger, device, epoch, claim.ClaimId!, ex.Message);
         }
