@@ -78,19 +78,8 @@ internal sealed class MqttTestStore : IAsyncDisposable
         return rows;
     }
 
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string>? describe = null)
-    {
-        var deadline = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (deadline.Elapsed > timeout)
-            {
-                throw new TimeoutException($"condition not met within {timeout}. {describe?.Invoke()}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string>? describe = null) =>
+        Eventually.UntilAsync(condition, timeout, describe);
 
     public async ValueTask DisposeAsync()
     {

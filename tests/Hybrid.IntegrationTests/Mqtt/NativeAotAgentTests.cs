@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Hybrid.Edge.Mqtt;
+using Hybrid.Edge.Store;
 using Hybrid.Testing;
 using Microsoft.Data.Sqlite;
 
@@ -37,13 +39,13 @@ public sealed class NativeAotAgentTests(MosquittoFixture fixture)
             ["Hybrid__Capture__Simulated__Sensors__1__Key"] = "h1",
             ["Hybrid__Capture__Simulated__Sensors__1__Type"] = "telemetry.humidity",
         });
-        await WaitUntilAsync(() => ReceivedSeqs(subscriber).Count >= 200, () => $"subscriber got {ReceivedSeqs(subscriber).Count}; agent:\n{agent.Output}");
+        await Eventually.UntilAsync(() => ReceivedSeqs(subscriber).Count >= 200, Timeout, () => $"subscriber got {ReceivedSeqs(subscriber).Count}; agent:\n{agent.Output}");
 
         agent.Signal(15);
         Assert.Equal(0, await agent.WaitForExitAsync(Timeout));
 
         var (head, cursor) = ReadStore(data);
-        await WaitUntilAsync(() => ReceivedSeqs(subscriber).Count >= cursor, () => $"subscriber got {ReceivedSeqs(subscriber).Count}, cursor {cursor}");
+        await Eventually.UntilAsync(() => ReceivedSeqs(subscriber).Count >= cursor, Timeout, () => $"subscriber got {ReceivedSeqs(subscriber).Count}, cursor {cursor}");
         var received = ReceivedSeqs(subscriber);
         Assert.Equal(received.Count, received.Distinct().Count());
         Assert.Equal(Enumerable.Range(1, (int)cursor).Select(i => (long)i), received.Where(seq => seq <= cursor).Order());
@@ -68,9 +70,10 @@ public sealed class NativeAotAgentTests(MosquittoFixture fixture)
 
     private static (long Head, long Cursor) ReadStore(TempDirectory data)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(data.Path, "store.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(data.Path, new StoreOptions().FileName), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         connection.Open();
-        return (Scalar(connection, "SELECT coalesce(max(seq), 0) FROM log_normal"), Scalar(connection, "SELECT coalesce(max(seq), 0) FROM cursors WHERE sink = 'mqtt' AND lane = 1"));
+        return (Scalar(connection, $"SELECT coalesce(max(seq), 0) FROM {StoreSchema.LogTable(Lane.Normal)}"),
+            Scalar(connection, $"SELECT coalesce(max(seq), 0) FROM cursors WHERE sink = '{MqttSinkService.SinkName}' AND lane = {(int)Lane.Normal}"));
     }
 
     private static long Scalar(SqliteConnection connection, string sql)
@@ -78,15 +81,5 @@ public sealed class NativeAotAgentTests(MosquittoFixture fixture)
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> diagnostics)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < Timeout, diagnostics());
-            await Task.Delay(100);
-        }
     }
 }

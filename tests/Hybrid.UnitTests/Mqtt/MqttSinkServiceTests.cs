@@ -27,11 +27,7 @@ public sealed class MqttSinkServiceTests
         using var service = new MqttSinkService(Options.Create(mqtt), Options.Create(agent), services, clients, TimeProvider.System, logger);
 
         await service.StartAsync(CancellationToken.None);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (store.GetSink(MqttSinkService.SinkName).GetCursor(Lane.Normal) < 5 && waited.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.UntilAsync(() => store.GetSink(MqttSinkService.SinkName).GetCursor(Lane.Normal) >= 5, TimeSpan.FromSeconds(10));
 
         await service.StopAsync(CancellationToken.None);
 
