@@ -14,8 +14,6 @@ internal sealed class LaneState(Lane lane, string epoch, long firstSeq, long hea
 
     public Lane Lane { get; } = lane;
 
-    public string Table { get; } = StoreSchema.LogTable(lane);
-
     public string Epoch { get; } = epoch;
 
     /// <summary>The highest committed seq (0 before the first reading). Published after the commit.</summary>

@@ -44,9 +44,9 @@ internal static class StoreSchema
 
     /// <summary>
     /// Creates <c>meta</c> if needed and applies missing migrations; a new file also gets its device id and one
-    /// fresh epoch per lane. Returns the version found before migrating (0 for a new file).
+    /// fresh epoch per lane.
     /// </summary>
-    public static int Migrate(SqliteConnection connection, Func<string> newEpoch)
+    public static void Migrate(SqliteConnection connection, Func<string> newEpoch)
     {
         Execute(connection, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;");
         var found = int.Parse(ReadMeta(connection, "schema_version") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
@@ -69,8 +69,6 @@ internal static class StoreSchema
             WriteMeta(connection, "schema_version", (version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
             transaction.Commit();
         }
-
-        return found;
     }
 
     public static string? ReadMeta(SqliteConnection connection, string key)
