@@ -381,26 +381,32 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     /// Deletes the oldest rows of <paramref name="lane"/> until at least <paramref name="rows"/> rows and
     /// <paramref name="bytes"/> bytes are gone (or the lane is empty); rows no sink has passed count as drops.
     /// </summary>
-    private void Evict(SqliteTransaction transaction, Lane lane, long rows, long bytes, DropReason reason)
+    private void Evict(SqliteTransaction transaction, Lane lane, long rows, long bytes, DropReason reason) =>
+        DeleteOldest(transaction, lane, (taken, takenBytes, _) => taken < rows || takenBytes < bytes, reason);
+
+    /// <summary>
+    /// Deletes the lane's oldest readings while <paramref name="more"/>(rows taken, bytes taken, next reading's ts)
+    /// says so: one range scan from the first seq, then one prefix delete.
+    /// </summary>
+    private void DeleteOldest(SqliteTransaction transaction, Lane lane, Func<long, long, long, bool> more, DropReason reason)
     {
         var commands = _commands[(int)lane];
-        var first = _plan.First[(int)lane];
         commands.ScanOldest.Transaction = transaction;
-        commands.ScanOldest.Parameters[0].Value = first;
-        long cut = 0, gotRows = 0, gotBytes = 0;
+        commands.ScanOldest.Parameters[0].Value = _plan.First[(int)lane];
+        long cut = 0, rows = 0, bytes = 0;
         using (var reader = commands.ScanOldest.ExecuteReader())
         {
-            while ((gotRows < rows || gotBytes < bytes) && reader.Read())
+            while (reader.Read() && more(rows, bytes, reader.GetInt64(1)))
             {
                 cut = reader.GetInt64(0);
-                gotRows++;
-                gotBytes += reader.GetInt64(2);
+                rows++;
+                bytes += reader.GetInt64(2);
             }
         }
 
-        if (gotRows > 0)
+        if (rows > 0)
         {
-            DeletePrefix(transaction, lane, cut, gotRows, gotBytes, reason);
+            DeletePrefix(transaction, lane, cut, rows, bytes, reason);
         }
     }
 
@@ -523,24 +529,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
         // The log is in capture order, so expired readings form a prefix; stopping at the first young one keeps this
         // a short range scan instead of a full-table one (a reading with a skewed clock only delays the cut).
         var cutoff = (_time.GetUtcNow() - _options.Ttl).ToUnixTimeMilliseconds();
-        var commands = _commands[(int)lane];
-        commands.ScanOldest.Transaction = transaction;
-        commands.ScanOldest.Parameters[0].Value = _plan.First[(int)lane];
-        long cut = 0, rows = 0, bytes = 0;
-        using (var reader = commands.ScanOldest.ExecuteReader())
-        {
-            while (reader.Read() && reader.GetInt64(1) < cutoff)
-            {
-                cut = reader.GetInt64(0);
-                rows++;
-                bytes += reader.GetInt64(2);
-            }
-        }
-
-        if (rows > 0)
-        {
-            DeletePrefix(transaction, lane, cut, rows, bytes, DropReason.Ttl);
-        }
+        DeleteOldest(transaction, lane, (_, _, ts) => ts < cutoff, DropReason.Ttl);
     }
 
     private void CheckDiskFloor()
