@@ -23,21 +23,28 @@ internal sealed class MqttCaptureService(
 {
     private const string Role = "capture";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var mqtt = options.Value;
         if (!mqtt.Capture.Enabled)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var writer = services.GetService<IReadingWriter>();
         if (writer is null)
         {
             Log.MqttCaptureNoStore(logger);
-            return;
+            return Task.CompletedTask;
         }
 
+        var backoff = new ReconnectBackoff(mqtt.ReconnectMin, mqtt.ReconnectMax, new Random());
+        return Supervisor.RunAsync("MQTT capture", ct => RunOnceAsync(mqtt, writer, ct), backoff, time, logger, stoppingToken);
+    }
+
+    /// <summary>Subscribes and captures until stopped; throws when it failed and should be started again.</summary>
+    private async Task RunOnceAsync(MqttOptions mqtt, IReadingWriter writer, CancellationToken stoppingToken)
+    {
         var device = agent.Value.EffectiveDeviceId;
         var clientId = mqtt.ClientIdFor(device) + "-capture";
         IMqttClient client;
@@ -76,13 +83,6 @@ internal sealed class MqttCaptureService(
                         Log.MqttCaptureDropped(logger, message.Topic);
                     }
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                Log.MqttFailed(logger, Role, ex);
             }
             finally
             {

@@ -15,4 +15,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, EventName = "AgentStopped", Level = LogLevel.Information,
         Message = "Hybrid edge agent stopped")]
     public static partial void AgentStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 10, EventName = "ComponentRestarting", Level = LogLevel.Error,
+        Message = "{Component} failed and restarts in {Delay} (from its saved position; nothing is skipped)")]
+    public static partial void ComponentRestarting(ILogger logger, string component, TimeSpan delay, Exception exception);
 }

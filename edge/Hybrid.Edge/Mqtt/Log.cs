@@ -33,14 +33,6 @@ internal static partial class Log
         Message = "MQTT {Role} not started: {Reason}")]
     public static partial void MqttConfigurationError(ILogger logger, string role, string reason);
 
-    [LoggerMessage(EventId = 2013, EventName = "MqttFailed", Level = LogLevel.Error,
-        Message = "MQTT {Role} failed; the rest of the agent keeps running")]
-    public static partial void MqttFailed(ILogger logger, string role, Exception exception);
-
-    [LoggerMessage(EventId = 2015, EventName = "MqttSinkRestarting", Level = LogLevel.Warning,
-        Message = "MQTT sink restarts from its saved cursor in {Delay}")]
-    public static partial void MqttSinkRestarting(ILogger logger, TimeSpan delay);
-
     [LoggerMessage(EventId = 2014, EventName = "MqttDisconnected", Level = LogLevel.Information,
         Message = "MQTT {Role} disconnected")]
     public static partial void MqttDisconnected(ILogger logger, string role);

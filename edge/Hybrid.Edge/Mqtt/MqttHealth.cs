@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Hybrid.Edge.Sinks;
 using Hybrid.Edge.Store;
 
 namespace Hybrid.Edge.Mqtt;
@@ -8,7 +9,7 @@ namespace Hybrid.Edge.Mqtt;
 /// The periodic health message on <c>{prefix}/{device}/health</c>: uptime, connection, the backlog of every sink
 /// of the store, and the MQTT sink's counters and rates since the previous message.
 /// </summary>
-internal sealed class MqttHealth(string device, MqttSinkCounters? counters, ReadingStore? store, TimeProvider time)
+internal sealed class MqttHealth(string device, MqttSinkCounters? counters, ReadingStore? store, IEnumerable<ISinkStatus> statuses, TimeProvider time)
 {
     private readonly long _started = time.GetTimestamp();
     private long _lastAt = time.GetTimestamp();
@@ -37,6 +38,25 @@ internal sealed class MqttHealth(string device, MqttSinkCounters? counters, Read
             }
 
             json.WriteEndObject();
+            json.WriteStartObject("sinks"u8);
+            foreach (var sink in stats?.Sinks ?? [])
+            {
+                json.WriteStartObject(sink.Sink);
+                WriteLane(json, "high"u8, sink.High);
+                WriteLane(json, "normal"u8, sink.Normal);
+                json.WriteNumber("deadLetters"u8, sink.DeadLetters);
+                foreach (var status in statuses)
+                {
+                    if (status.Sink == sink.Sink)
+                    {
+                        status.WriteTo(json);
+                    }
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
             json.WriteStartObject("mqtt"u8);
             json.WriteNumber("published"u8, published);
             json.WriteNumber("acknowledged"u8, acknowledged);
@@ -58,5 +78,18 @@ internal sealed class MqttHealth(string device, MqttSinkCounters? counters, Read
         _lastPublished = published;
         _lastAcknowledged = acknowledged;
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteLane(Utf8JsonWriter json, ReadOnlySpan<byte> name, SinkLaneStats lane)
+    {
+        json.WriteStartObject(name);
+        json.WriteNumber("cursor"u8, lane.Cursor);
+        json.WriteNumber("backlog"u8, lane.Backlog);
+        if (lane.OldestAge is { } age)
+        {
+            json.WriteNumber("oldestAgeSeconds"u8, Math.Round(age.TotalSeconds, 1));
+        }
+
+        json.WriteEndObject();
     }
 }

@@ -1,3 +1,4 @@
+using Hybrid.Edge.Sinks;
 using Hybrid.Edge.Store;
 using Microsoft.Extensions.Logging;
 
@@ -11,15 +12,12 @@ namespace Hybrid.Edge.Mqtt;
 /// </summary>
 internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSettings settings, TimeProvider time, ILogger logger) : IDisposable
 {
-    private static readonly Lane[] Lanes = [Lane.High, Lane.Normal];
     private const int MaxReadBytes = 1 << 20;
     private readonly Queue<Inflight> _inflight = new();
     private readonly ReadingJson _json = new();
-    private readonly List<DeadLetterItem>[] _deadLetters = [[], []];
     private readonly long[] _next = new long[2];
-    private readonly long[] _acked = new long[2];
-    private readonly long[] _advanced = new long[2];
     private readonly string[] _epochs = new string[2];
+    private SinkCursor _cursor = null!;
     private IReadOnlyList<StoredReading> _buffer = [];
     private int _bufferIndex;
     private long _lastAdvance;
@@ -29,13 +27,10 @@ internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSetting
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled; the cursor is saved on the way out.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        foreach (var lane in Lanes)
+        _cursor = new SinkCursor(log);
+        foreach (var lane in SinkCursor.DrainOrder)
         {
-            _next[(int)lane] = _acked[(int)lane] = _advanced[(int)lane] = log.GetCursor(lane);
-        }
-
-        foreach (var lane in Lanes)
-        {
+            _next[(int)lane] = _cursor.Settled(lane);
             _epochs[(int)lane] = log.GetEpoch(lane);
         }
 
@@ -167,35 +162,23 @@ internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSetting
 
     private void Complete(Inflight done, PublishResult result)
     {
-        var lane = (int)done.Reading.Lane;
+        var reading = done.Reading;
         if (result.Status == PublishStatus.Rejected)
         {
-            _deadLetters[lane].Add(new DeadLetterItem(done.Reading.Seq, $"mqtt: {result.Error}"));
+            _cursor.DeadLetter(reading.Lane, reading.Seq, $"mqtt: {result.Error}");
             Counters.AddDeadLettered();
-            Log.MqttReadingRejected(logger, done.Reading.Seq, done.Reading.Type, result.Error ?? "");
+            Log.MqttReadingRejected(logger, reading.Seq, reading.Type, result.Error ?? "");
         }
-
-        _acked[lane] = done.Reading.Seq;
+        else
+        {
+            _cursor.Settle(reading.Lane, reading.Seq);
+        }
     }
 
     private async Task SaveCursorsAsync(CancellationToken cancellationToken)
     {
         _lastAdvance = time.GetTimestamp();
-        foreach (var lane in Lanes)
-        {
-            var i = (int)lane;
-            if (_deadLetters[i].Count > 0)
-            {
-                await log.DeadLetterAsync(lane, [.. _deadLetters[i]], cancellationToken).ConfigureAwait(false);
-                _deadLetters[i].Clear();
-            }
-
-            if (_acked[i] > _advanced[i])
-            {
-                await log.AdvanceAsync(lane, _acked[i], cancellationToken).ConfigureAwait(false);
-                _advanced[i] = _acked[i];
-            }
-        }
+        await _cursor.SaveAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _json.Dispose();

@@ -1,4 +1,5 @@
 using Hybrid.Edge.Hosting;
+using Hybrid.Edge.Sinks;
 using Hybrid.Edge.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,6 +18,7 @@ internal sealed class MqttSinkService(
     IOptions<AgentOptions> agent,
     IServiceProvider services,
     IMqttClientFactory clients,
+    IEnumerable<ISinkStatus> statuses,
     TimeProvider time,
     ILogger<MqttSinkService> logger) : BackgroundService
 {
@@ -25,35 +27,21 @@ internal sealed class MqttSinkService(
 
     private const string Role = "sink";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var mqtt = options.Value;
         if (!mqtt.Enabled)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        // A failed sink (e.g. the store could not save its cursor) would otherwise hold retention back for good:
-        // start it again from its durable cursor, backing off like a reconnect.
-        var delay = mqtt.ReconnectMin;
-        while (!await RunOnceAsync(mqtt, stoppingToken).ConfigureAwait(false))
-        {
-            Log.MqttSinkRestarting(logger, delay);
-            try
-            {
-                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, mqtt.ReconnectMax.Ticks));
-        }
+        // A failed sink (e.g. the store could not save its cursor) would otherwise hold retention back for good.
+        var backoff = new ReconnectBackoff(mqtt.ReconnectMin, mqtt.ReconnectMax, new Random());
+        return Supervisor.RunAsync("MQTT sink", ct => RunOnceAsync(mqtt, ct), backoff, time, logger, stoppingToken);
     }
 
-    /// <summary>Runs the sink once; false when it failed and should be started again.</summary>
-    private async Task<bool> RunOnceAsync(MqttOptions mqtt, CancellationToken stoppingToken)
+    /// <summary>Runs the sink until stopped; throws when it failed and should be started again.</summary>
+    private async Task RunOnceAsync(MqttOptions mqtt, CancellationToken stoppingToken)
     {
         var device = agent.Value.EffectiveDeviceId;
         var clientId = mqtt.ClientIdFor(device);
@@ -67,7 +55,7 @@ internal sealed class MqttSinkService(
         catch (MqttConfigurationException ex)
         {
             Log.MqttConfigurationError(logger, Role, ex.Message);
-            return true;
+            return;
         }
 
         var endpoint = $"{mqtt.Host}:{mqtt.Port}";
@@ -85,7 +73,7 @@ internal sealed class MqttSinkService(
                     Log.MqttSinkNoStore(logger);
                 }
 
-                var health = new MqttHealth(device, sink?.Counters, store, time);
+                var health = new MqttHealth(device, sink?.Counters, store, statuses, time);
                 using var healthStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 var healthTask = PublishHealthAsync(client, health, mqtt.HealthTopic(device), mqtt.HealthInterval, healthStop.Token);
                 try
@@ -98,17 +86,6 @@ internal sealed class MqttSinkService(
                     await healthStop.CancelAsync().ConfigureAwait(false);
                     await healthTask.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
                 }
-
-                return true;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return true;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                Log.MqttFailed(logger, Role, ex);
-                return false;
             }
             finally
             {

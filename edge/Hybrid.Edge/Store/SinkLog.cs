@@ -202,31 +202,31 @@ internal sealed class SinkLog : ISinkLog, IDisposable
         }
     }
 
-    /// <summary>Backlog over both lanes, the oldest undelivered reading's age and the dead-letter count.</summary>
+    /// <summary>Per lane the cursor, backlog and oldest undelivered reading's age; and the dead-letter count.</summary>
     public async ValueTask<SinkStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var cursorHigh = GetCursor(Lane.High);
         var cursorNormal = GetCursor(Lane.Normal);
-        var backlog = _lanes[0].BacklogAfter(cursorHigh) + _lanes[1].BacklogAfter(cursorNormal);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = _connection.CreateCommand();
             command.CommandText = $"""
-                SELECT min(ts) FROM (
-                  SELECT (SELECT ts FROM {StoreSchema.LogTable(Lane.High)} WHERE seq > $high ORDER BY seq LIMIT 1) AS ts
-                  UNION ALL SELECT (SELECT ts FROM {StoreSchema.LogTable(Lane.Normal)} WHERE seq > $normal ORDER BY seq LIMIT 1));
-                SELECT count(*) FROM dead_letters WHERE sink = $sink;
+                SELECT (SELECT ts FROM {StoreSchema.LogTable(Lane.High)} WHERE seq > $high ORDER BY seq LIMIT 1),
+                       (SELECT ts FROM {StoreSchema.LogTable(Lane.Normal)} WHERE seq > $normal ORDER BY seq LIMIT 1),
+                       (SELECT count(*) FROM dead_letters WHERE sink = $sink);
                 """;
             command.Parameters.AddWithValue("$high", cursorHigh);
             command.Parameters.AddWithValue("$normal", cursorNormal);
             command.Parameters.AddWithValue("$sink", Sink);
             using var reader = command.ExecuteReader();
             reader.Read();
-            TimeSpan? oldest = reader.IsDBNull(0) ? null : now - DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0));
-            reader.NextResult();
-            reader.Read();
-            return new SinkStats(Sink, cursorHigh, cursorNormal, backlog, oldest, reader.GetInt64(0));
+            TimeSpan? Age(int column) => reader.IsDBNull(column) ? null : now - DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(column));
+            return new SinkStats(
+                Sink,
+                new SinkLaneStats(cursorHigh, _lanes[0].BacklogAfter(cursorHigh), Age(0)),
+                new SinkLaneStats(cursorNormal, _lanes[1].BacklogAfter(cursorNormal), Age(1)),
+                reader.GetInt64(2));
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Hybrid.Edge.Sinks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +8,7 @@ namespace Hybrid.Edge.Store;
 /// Opens the store when the agent starts (retrying while the disk is full), runs the writer, logs the stats line
 /// every <c>StatsInterval</c>, and on shutdown commits what capture already handed over.
 /// </summary>
-internal sealed class StoreService(ReadingStore store, ILogger<StoreService> logger) : BackgroundService
+internal sealed class StoreService(ReadingStore store, IEnumerable<ISinkStatus> statuses, ILogger<StoreService> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -34,7 +35,7 @@ internal sealed class StoreService(ReadingStore store, ILogger<StoreService> log
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         await store.Writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        Log.StoreStats(logger, StoreStatsFormatter.Format(await store.GetStatsAsync(cancellationToken).ConfigureAwait(false)));
+        Log.StoreStats(logger, StoreStatsFormatter.Format(await store.GetStatsAsync(cancellationToken).ConfigureAwait(false), statuses));
         Log.StoreClosed(logger, store.Path, store.Counters.Written);
     }
 
@@ -51,7 +52,7 @@ internal sealed class StoreService(ReadingStore store, ILogger<StoreService> log
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                Log.StoreStats(logger, StoreStatsFormatter.Format(await store.GetStatsAsync(stoppingToken).ConfigureAwait(false)));
+                Log.StoreStats(logger, StoreStatsFormatter.Format(await store.GetStatsAsync(stoppingToken).ConfigureAwait(false), statuses));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,12 +1,16 @@
 using System.Globalization;
 using System.Text;
+using Hybrid.Edge.Sinks;
 
 namespace Hybrid.Edge.Store;
 
 /// <summary>The one-line stats text an operator greps for in the journal.</summary>
 internal static class StoreStatsFormatter
 {
-    public static string Format(StoreStats stats)
+    public static string Format(StoreStats stats) => Format(stats, []);
+
+    /// <summary>The stats line with each sink's own state (<see cref="ISinkStatus"/>) after its backlog.</summary>
+    public static string Format(StoreStats stats, IEnumerable<ISinkStatus> statuses)
     {
         ArgumentNullException.ThrowIfNull(stats);
         var line = new StringBuilder(256);
@@ -36,12 +40,22 @@ internal static class StoreStatsFormatter
 
         foreach (var sink in stats.Sinks)
         {
-            var age = sink.OldestAge is { } a ? a.TotalSeconds.ToString("0.0", c) + "s" : "-";
-            line.Append(c, $"; sink {sink.Sink} backlog {sink.Backlog} oldest {age} dead {sink.DeadLetters}");
+            line.Append(c, $"; sink {sink.Sink} backlog {sink.Backlog} oldest {Age(sink.OldestAge)} ");
+            line.Append(c, $"(high {sink.High.Backlog}/{Age(sink.High.OldestAge)}, normal {sink.Normal.Backlog}/{Age(sink.Normal.OldestAge)}) dead {sink.DeadLetters}");
+            foreach (var status in statuses)
+            {
+                if (status.Sink == sink.Sink)
+                {
+                    line.Append(' ');
+                    status.AppendTo(line);
+                }
+            }
         }
 
         return line.ToString();
     }
+
+    private static string Age(TimeSpan? age) => age is { } a ? a.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s" : "-";
 
     /// <summary>The kebab-case name used in stats and docs (<c>channel-full</c>, <c>disk-floor</c>, …).</summary>
     public static string ReasonName(DropReason reason) => reason switch

@@ -1,4 +1,4 @@
-namespace Hybrid.Edge.Mqtt;
+namespace Hybrid.Edge.Hosting;
 
 /// <summary>
 /// Exponential backoff with jitter: attempt n waits a random delay in [½·d, d] with d = min(max, min·2^(n-1)).

@@ -1,6 +1,6 @@
-using Hybrid.Edge.Mqtt;
+using Hybrid.Edge.Hosting;
 
-namespace Hybrid.UnitTests.Mqtt;
+namespace Hybrid.UnitTests.Edge;
 
 public sealed class ReconnectBackoffTests
 {
