@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Hybrid.Edge.Hosting;
 using Hybrid.Edge.Mqtt;
+using Hybrid.Edge.Sinks;
 using Hybrid.Edge.Store;
 using Hybrid.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,7 @@
 using Hybrid.Edge.Capture;
 using Hybrid.Edge.Mqtt;
 using Hybrid.Edge.Store;
+using Hybrid.Edge.Uplink;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -42,6 +43,7 @@ internal static class AgentHost
         builder.Services.AddHostedService<AgentLifetimeLogger>();
         builder.Services.AddStore(builder.Configuration);
         builder.Services.AddMqtt(builder.Configuration);
+        builder.Services.AddUplink(builder.Configuration);
         builder.Services.AddCapture(builder.Configuration);
         return builder;
     }

@@ -3,11 +3,12 @@ using System.Globalization;
 using System.Text.Json;
 using Hybrid.Edge.Store;
 
-namespace Hybrid.Edge.Mqtt;
+namespace Hybrid.Edge.Sinks;
 
 /// <summary>
-/// The MQTT payload of a reading: the wire envelope plus <c>device</c> and <c>epoch</c>, so a subscriber can
-/// drop QoS 1 duplicates by <c>(device, epoch, seq)</c>. The reading's own payload is written verbatim.
+/// A reading as JSON: the wire envelope's fields (shared with the uplink's batches), and the MQTT payload, which adds
+/// <c>device</c> and <c>epoch</c> so a subscriber can drop QoS 1 duplicates by <c>(device, epoch, seq)</c>. The
+/// reading's own payload is written verbatim.
 /// </summary>
 internal sealed class ReadingJson : IDisposable
 {
@@ -35,28 +36,33 @@ internal sealed class ReadingJson : IDisposable
         _writer.WriteStartObject();
         _writer.WriteString("device"u8, device);
         _writer.WriteString("epoch"u8, epoch);
-        _writer.WriteNumber("seq"u8, reading.Seq);
-        _writer.WriteString("type"u8, reading.Type);
-        WriteTimestamp(_writer, reading.Ts);
-        _writer.WriteString("source"u8, reading.Source);
-        if (reading.Key is not null)
-        {
-            _writer.WriteString("key"u8, reading.Key);
-        }
-
-        _writer.WritePropertyName("payload"u8);
-        if (reading.PayloadJson.IsEmpty)
-        {
-            _writer.WriteNullValue();
-        }
-        else
-        {
-            _writer.WriteRawValue(reading.PayloadJson.Span, skipInputValidation: true);
-        }
-
+        WriteFields(_writer, reading);
         _writer.WriteEndObject();
         _writer.Flush();
         return _buffer.WrittenMemory;
+    }
+
+    /// <summary>Writes the properties of wire contract v1's <c>WireReading</c> (seq, type, ts, source, key, payload).</summary>
+    public static void WriteFields(Utf8JsonWriter writer, StoredReading reading)
+    {
+        writer.WriteNumber("seq"u8, reading.Seq);
+        writer.WriteString("type"u8, reading.Type);
+        WriteTimestamp(writer, reading.Ts);
+        writer.WriteString("source"u8, reading.Source);
+        if (reading.Key is not null)
+        {
+            writer.WriteString("key"u8, reading.Key);
+        }
+
+        writer.WritePropertyName("payload"u8);
+        if (reading.PayloadJson.IsEmpty)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteRawValue(reading.PayloadJson.Span, skipInputValidation: true);
+        }
     }
 
     public void Dispose() => _writer.Dispose();
