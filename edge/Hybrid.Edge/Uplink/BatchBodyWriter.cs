@@ -39,6 +39,9 @@ internal sealed class BatchBodyWriter : IDisposable
             _json.WriteEndArray();
             _json.WriteEndObject();
             _json.Flush();
+
+            // Detach before the gzip stream is disposed: the writer must never flush into a closed stream.
+            _json.Reset(Stream.Null);
         }
 
         return _buffer.GetBuffer().AsMemory(0, (int)_buffer.Length);
