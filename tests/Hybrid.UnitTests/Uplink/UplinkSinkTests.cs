@@ -1,0 +1,248 @@
+using System.Net;
+using Hybrid.Contracts;
+using Hybrid.Edge.Store;
+using Microsoft.Data.Sqlite;
+
+namespace Hybrid.UnitTests.Uplink;
+
+/// <summary>The uplink's response rules on a real store: what advances, what is dead-lettered, what is held.</summary>
+public sealed class UplinkSinkTests
+{
+    [Fact]
+    public async Task Drain_FunctionAcceptsEverything_CursorReachesHeadAndEachSeqIsPostedOnceInOrder()
+    {
+        await using var uplink = new UplinkHarness(ScriptedIngestHandler.Accept, o => o.MaxBatchItems = 7);
+        await uplink.WriteAsync(30);
+
+        uplink.Start();
+        await uplink.UntilCursorAsync(Lane.Normal, 30);
+
+        var posts = uplink.Handler.Posts.ToArray();
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), posts.SelectMany(p => p.Seqs));
+        Assert.All(posts, p => Assert.True(p.Batch.Messages.Count <= 7));
+        Assert.All(posts, p => Assert.Equal("secret-key", p.Key));
+        Assert.All(posts, p => Assert.Equal(uplink.Log.GetEpoch(Lane.Normal), p.Batch.Epoch));
+        Assert.All(posts, p => Assert.Equal("pi-test", p.Batch.Device));
+        Assert.Equal(30, uplink.Status.Accepted);
+        Assert.Equal(5, uplink.Status.Batches);
+        Assert.Empty(DeadLetters(uplink));
+    }
+
+    [Fact]
+    public async Task Drain_BothLanes_HighLaneIsPostedFirstWithItsOwnEpoch()
+    {
+        await using var uplink = new UplinkHarness(ScriptedIngestHandler.Accept);
+        await uplink.WriteAsync(5);
+        await uplink.WriteAsync(3, type: "alert.smoke");
+
+        uplink.Start();
+        await uplink.UntilCursorAsync(Lane.Normal, 5);
+        await uplink.UntilCursorAsync(Lane.High, 3);
+
+        var posts = uplink.Handler.Posts.ToArray();
+        Assert.Equal(2, posts.Length);
+        Assert.Equal(uplink.Log.GetEpoch(Lane.High), posts[0].Batch.Epoch);
+        Assert.All(posts[0].Batch.Messages, m => Assert.Equal("alert.smoke", m.Type));
+        Assert.Equal(uplink.Log.GetEpoch(Lane.Normal), posts[1].Batch.Epoch);
+        Assert.NotEqual(posts[0].Batch.Epoch, posts[1].Batch.Epoch);
+    }
+
+    [Fact]
+    public async Task Drain_FunctionRejectsOneItem_ItIsDeadLetteredWithTheReasonAndTheRestAdvances()
+    {
+        await using var uplink = new UplinkHarness(post => ScriptedIngestHandler.Ok(post.Seqs.Length - 1, 0, [new RejectedItem(3, "ts is 40 days old")]));
+        await uplink.WriteAsync(5);
+
+        uplink.Start();
+        await uplink.UntilCursorAsync(Lane.Normal, 5);
+
+        Assert.Equal([(3L, "uplink: rejected by the Function: ts is 40 days old")], DeadLetters(uplink));
+        Assert.Equal(1, uplink.Status.DeadLettered);
+        Assert.Equal(4, uplink.Status.Accepted);
+    }
+
+    [Fact]
+    public async Task Drain_AnswerDoesNotAccountForEveryItem_BatchIsSentAgainNotAdvanced()
+    {
+        var answers = 0;
+        await using var uplink = new UplinkHarness(post => Interlocked.Increment(ref answers) == 1
+            ? ScriptedIngestHandler.Ok(post.Seqs.Length - 2, 0, [])
+            : ScriptedIngestHandler.Accept(post));
+        await uplink.WriteAsync(10);
+
+        uplink.Start();
+        await uplink.UntilCursorAsync(Lane.Normal, 10);
+
+        var posts = uplink.Handler.Posts.ToArray();
+        Assert.Equal(2, posts.Length);
+        Assert.Equal(posts[0].Seqs, posts[1].Seqs);
+        Assert.Equal(1, uplink.Status.Retries);
+        Assert.Contains("accounting for 8 items", uplink.Status.LastError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.Conflict)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.RequestTimeout)]
+    [InlineData(HttpStatusCode.BadGateway)]
+    public async Task Drain_TransientStatus_SameBatchIsRetriedUntilAccepted(HttpStatusCode status)
+    {
+        var answers = 0;
+        await using var uplink = new UplinkHarness(post => Interlocked.Increment(ref answers) <= 3
+            ? ScriptedIngestHandler.Problem(status, "busy")
+            : ScriptedIngestHandler.Accept(post));
+        await uplink.WriteAsync(4);
+
+        uplink.Start();
+        await uplink.UntilCursorAsync(Lane.Normal, 4);
+
+        var posts = uplink.Handler.Posts.ToArray();
+        Assert.Equal(4, posts.Length);
+        Assert.All(posts, p => Assert.Equal([1L, 2, 3, 4], p.Seqs));
+        Assert.Equal(3, uplink.Status.Retries);
+        Assert.Empty(DeadLetters(uplink));
+    }
+
+    [Fact]
+    public async Task Drain_TooLargeAbove4Items_BatchIsSplitUntilItFitsAndEverySeqSettledOnce()
+    {
+        await using var uplink = new UplinkHarness(post => post.Seqs.Length > 4
+            ? ScriptedIngestHandler.Problem(HttpStatusCode.RequestEntityTooLarge, "body over 4 MiB")
+            : ScriptedIngestHandler.Accept(post));
+        await uplink.WriteAsync(20);
+
+        uplink.Start();
+        await uplink.UntilCursorAsync(Lane.Normal, 20);
+
+        var accepted = uplink.Handler.Posts.Where(p => p.Seqs.Length <= 4).SelectMany(p => p.Seqs).ToArray();
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), accepted);
+        Assert.Equal(20, uplink.Status.Accepted);
+        Assert.Empty(DeadLetters(uplink));
+    }
+
+    [Fact]
+    public async Task Drain_SingleItemStillTooLarge_ItAloneIsDeadLettered()
+    {
+        await using var uplink = new UplinkHarness(post => post.Seqs.Contains(2)
+            ? ScriptedIngestHandler.Problem(HttpStatusCode.RequestEntityTooLarge, "body over 4 MiB")
+            : ScriptedIngestHandler.Accept(post));
+        await uplink.WriteAsync(3);
+
+        uplink.Start();
+        await uplink.UntilCursorAsync(Lane.Normal, 3);
+
+        Assert.Equal([(2L, "uplink: HTTP 413: HTTP 413: body over 4 MiB")], DeadLetters(uplink));
+        Assert.Equal(2, uplink.Status.Accepted);
+    }
+
+    [Fact]
+    public async Task Drain_BadRequestCausedByOneItem_SplitFindsItAndDeadLettersOnlyItWithTheDetail()
+    {
+        await using var uplink = new UplinkHarness(post => post.Seqs.Contains(6)
+            ? ScriptedIngestHandler.Problem(HttpStatusCode.BadRequest, "$.messages[5].payload: nesting deeper than 64")
+            : ScriptedIngestHandler.Accept(post));
+        await uplink.WriteAsync(9);
+
+        uplink.Start();
+        await uplink.UntilCursorAsync(Lane.Normal, 9);
+
+        var (seq, reason) = Assert.Single(DeadLetters(uplink));
+        Assert.Equal(6, seq);
+        Assert.Contains("nesting deeper than 64", reason, StringComparison.Ordinal);
+        Assert.Equal(8, uplink.Status.Accepted);
+        Assert.True(uplink.Status.Splits >= 3);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Unauthorized, "Hybrid:Uplink:FunctionKey")]
+    [InlineData(HttpStatusCode.Forbidden, "Hybrid:Uplink:FunctionKey")]
+    [InlineData(HttpStatusCode.NotFound, "Hybrid:Uplink:Url")]
+    [InlineData(HttpStatusCode.MethodNotAllowed, "Hybrid:Uplink:Url")]
+    public async Task Drain_SettingRefused_HoldsWithoutAdvancingOrDeadLetteringThenResumesWhenFixed(HttpStatusCode status, string setting)
+    {
+        var fixedNow = false;
+        await using var uplink = new UplinkHarness(post => Volatile.Read(ref fixedNow) ? ScriptedIngestHandler.Accept(post) : ScriptedIngestHandler.Status(status));
+        await uplink.WriteAsync(6);
+
+        uplink.Start();
+        await Hybrid.Testing.Eventually.UntilAsync(() => uplink.Handler.Posts.Count >= 3, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(0, uplink.Log.GetCursor(Lane.Normal));
+        Assert.Empty(DeadLetters(uplink));
+        Assert.Contains(setting, uplink.Status.Held, StringComparison.Ordinal);
+        Assert.Equal(1, uplink.Logger.Entries.Count(e => e.Id.Id == 3005));
+        Assert.Contains(uplink.Logger.Entries, e => e.Id.Id == 3005 && e.Message.Contains(setting, StringComparison.Ordinal));
+
+        Volatile.Write(ref fixedNow, true);
+        await uplink.UntilCursorAsync(Lane.Normal, 6);
+
+        Assert.Null(uplink.Status.Held);
+        Assert.Contains(uplink.Logger.Entries, e => e.Id.Id == 3006);
+        Assert.Empty(DeadLetters(uplink));
+    }
+
+    [Fact]
+    public async Task Drain_BadRequestWithoutProblemDetail_HoldsInsteadOfDeadLettering()
+    {
+        await using var uplink = new UplinkHarness(_ => ScriptedIngestHandler.Status(HttpStatusCode.BadRequest));
+        await uplink.WriteAsync(2);
+
+        uplink.Start();
+        await Hybrid.Testing.Eventually.UntilAsync(() => uplink.Handler.Posts.Count >= 2, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(0, uplink.Log.GetCursor(Lane.Normal));
+        Assert.Empty(DeadLetters(uplink));
+        Assert.Contains("Hybrid:Uplink:Url", uplink.Status.Held, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drain_PartialBatchWithLinger_WaitsForMoreReadingsThenSendsThemTogether()
+    {
+        await using var uplink = new UplinkHarness(ScriptedIngestHandler.Accept, o =>
+        {
+            o.Linger = TimeSpan.FromSeconds(2);
+            o.MaxBatchItems = 10;
+        });
+        await uplink.WriteAsync(3);
+
+        uplink.Start();
+        await Task.Delay(300);
+        await uplink.WriteAsync(7);
+        await uplink.UntilCursorAsync(Lane.Normal, 10);
+
+        // The 3 waited for the 7 because 10 make a full batch: one request, not two.
+        var post = Assert.Single(uplink.Handler.Posts);
+        Assert.Equal(10, post.Seqs.Length);
+    }
+
+    [Fact]
+    public async Task Drain_KeyIsNeverInTheLog()
+    {
+        await using var uplink = new UplinkHarness(_ => ScriptedIngestHandler.Status(HttpStatusCode.Unauthorized));
+        await uplink.WriteAsync(1);
+
+        uplink.Start();
+        await Hybrid.Testing.Eventually.UntilAsync(() => uplink.Handler.Posts.Count >= 2, TimeSpan.FromSeconds(20));
+
+        Assert.NotEmpty(uplink.Logger.Entries);
+        Assert.DoesNotContain(uplink.Logger.Entries, e => e.Message.Contains("secret-key", StringComparison.Ordinal));
+        Assert.DoesNotContain("secret-key", uplink.Describe(), StringComparison.Ordinal);
+    }
+
+    private static List<(long Seq, string Reason)> DeadLetters(UplinkHarness uplink)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = uplink.DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, reason FROM dead_letters WHERE sink = 'uplink' ORDER BY seq";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(long, string)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+
+        return rows;
+    }
+}
