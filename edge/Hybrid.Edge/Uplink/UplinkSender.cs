@@ -10,6 +10,10 @@ namespace Hybrid.Edge.Uplink;
 internal sealed class UplinkSender(IngestClient client, ResiliencePipeline<UplinkReply> pipeline, UplinkStatus status) : IDisposable
 {
     private readonly BatchBodyWriter _body = new();
+    private int _posting;
+
+    /// <summary>True while a POST is on the wire (as opposed to waiting between attempts).</summary>
+    public bool IsPosting => Volatile.Read(ref _posting) != 0;
 
     public async Task<UplinkReply> SendAsync(string device, string epoch, Lane lane, ReadOnlyMemory<StoredReading> batch, CancellationToken cancellationToken)
     {
@@ -19,13 +23,9 @@ internal sealed class UplinkSender(IngestClient client, ResiliencePipeline<Uplin
         try
         {
             return await pipeline.ExecuteAsync(
-                static async (ctx, state) =>
-                {
-                    state.Status.AddSent(state.Batch.Length);
-                    return await state.Client.PostAsync(state.Body, state.Batch, ctx.CancellationToken).ConfigureAwait(false);
-                },
+                static (ctx, state) => state.Sender.PostAsync(state.Body, state.Batch, ctx.CancellationToken),
                 context,
-                new Attempt(client, status, body, batch)).ConfigureAwait(false);
+                new Attempt(this, body, batch)).ConfigureAwait(false);
         }
         finally
         {
@@ -35,5 +35,19 @@ internal sealed class UplinkSender(IngestClient client, ResiliencePipeline<Uplin
 
     public void Dispose() => _body.Dispose();
 
-    private readonly record struct Attempt(IngestClient Client, UplinkStatus Status, ReadOnlyMemory<byte> Body, ReadOnlyMemory<StoredReading> Batch);
+    private async ValueTask<UplinkReply> PostAsync(ReadOnlyMemory<byte> body, ReadOnlyMemory<StoredReading> batch, CancellationToken cancellationToken)
+    {
+        status.AddSent(batch.Length);
+        Volatile.Write(ref _posting, 1);
+        try
+        {
+            return await client.PostAsync(body, batch, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _posting, 0);
+        }
+    }
+
+    private readonly record struct Attempt(UplinkSender Sender, ReadOnlyMemory<byte> Body, ReadOnlyMemory<StoredReading> Batch);
 }

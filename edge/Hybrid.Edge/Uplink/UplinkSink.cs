@@ -24,8 +24,7 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
     {
         _cursor = new SinkCursor(log);
         using var inFlight = new CancellationTokenSource();
-        var grace = options.ShutdownGrace;
-        using var stopping = stoppingToken.Register(() => inFlight.CancelAfter(grace));
+        using var stopping = stoppingToken.Register(() => StopInFlight(inFlight));
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -55,6 +54,22 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
             {
                 await _cursor.SaveAsync(CancellationToken.None).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// A POST on the wire gets <see cref="UplinkOptions.ShutdownGrace"/> for its answer (no retry follows once stopping);
+    /// a wait between attempts ends at once.
+    /// </summary>
+    private void StopInFlight(CancellationTokenSource inFlight)
+    {
+        if (sender.IsPosting)
+        {
+            inFlight.CancelAfter(options.ShutdownGrace);
+        }
+        else
+        {
+            inFlight.Cancel();
         }
     }
 

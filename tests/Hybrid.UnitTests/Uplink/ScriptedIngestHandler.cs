@@ -21,6 +21,9 @@ internal sealed class ScriptedIngestHandler(Func<PostedBatch, HttpResponseMessag
 {
     public ConcurrentQueue<PostedBatch> Posts { get; } = new();
 
+    /// <summary>How long each answer takes (ignoring cancellation, like a server that answers anyway).</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
     /// <summary>The accepting Function: every item accepted.</summary>
     public static HttpResponseMessage Accept(PostedBatch post) => Ok(post.Batch.Messages.Count, 0, []);
 
@@ -51,6 +54,11 @@ internal sealed class ScriptedIngestHandler(Func<PostedBatch, HttpResponseMessag
         var batch = await JsonSerializer.DeserializeAsync(gzip, ContractJsonContext.Default.IngestBatch, cancellationToken);
         var post = new PostedBatch(batch!, request.Headers.TryGetValues("x-functions-key", out var keys) ? keys.Single() : null);
         Posts.Enqueue(post);
+        if (AnswerDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(AnswerDelay, CancellationToken.None);
+        }
+
         return answer(post);
     }
 

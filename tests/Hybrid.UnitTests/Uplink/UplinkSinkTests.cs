@@ -230,6 +230,41 @@ public sealed class UplinkSinkTests
         Assert.DoesNotContain("secret-key", uplink.Describe(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Stop_WhileWaitingToRetry_ReturnsAtOnceWithNothingAdvanced()
+    {
+        await using var uplink = new UplinkHarness(_ => ScriptedIngestHandler.Status(HttpStatusCode.ServiceUnavailable), o =>
+        {
+            o.RetryMin = TimeSpan.FromSeconds(30);
+            o.RetryMax = TimeSpan.FromSeconds(60);
+        });
+        await uplink.WriteAsync(3);
+        uplink.Start();
+        await Hybrid.Testing.Eventually.UntilAsync(() => !uplink.Handler.Posts.IsEmpty, TimeSpan.FromSeconds(20));
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await uplink.StopAsync();
+
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"stop took {stopping.Elapsed}");
+        Assert.Single(uplink.Handler.Posts);
+        Assert.Equal(0, uplink.Log.GetCursor(Lane.Normal));
+    }
+
+    [Fact]
+    public async Task Stop_WhileAPostIsOnTheWire_WaitsForTheAnswerAndSavesIt()
+    {
+        await using var uplink = new UplinkHarness(ScriptedIngestHandler.Accept);
+        uplink.Handler.AnswerDelay = TimeSpan.FromMilliseconds(800);
+        await uplink.WriteAsync(3);
+        uplink.Start();
+        await Hybrid.Testing.Eventually.UntilAsync(() => !uplink.Handler.Posts.IsEmpty, TimeSpan.FromSeconds(20));
+
+        await uplink.StopAsync();
+
+        Assert.Equal(3, uplink.Log.GetCursor(Lane.Normal));
+        Assert.Single(uplink.Handler.Posts);
+    }
+
     private static List<(long Seq, string Reason)> DeadLetters(UplinkHarness uplink)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = uplink.DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
