@@ -111,9 +111,9 @@ internal sealed class StoreBenchmark : IBenchmark
         await WriteAsync(store, count, cancellationToken);
         await store.Writer.FlushAsync(cancellationToken);
         watch.Stop();
-        if (store.Lane(Lane.Normal).HeadSeq != count)
+        if (store.GetLane(Lane.Normal).HeadSeq != count)
         {
-            throw new InvalidOperationException($"expected {count} stored, found {store.Lane(Lane.Normal).HeadSeq}");
+            throw new InvalidOperationException($"expected {count} stored, found {store.GetLane(Lane.Normal).HeadSeq}");
         }
 
         return count / watch.Elapsed.TotalSeconds;

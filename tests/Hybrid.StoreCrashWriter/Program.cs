@@ -24,7 +24,7 @@ var agent = new AgentOptions { DeviceId = "crash-test", DataDirectory = dataDire
 await using var store = new ReadingStore(Options.Create(options), Options.Create(agent), TimeProvider.System, NullLogger<ReadingStore>.Instance, []);
 store.Open();
 store.StartWriter();
-Console.Out.WriteLine(FormattableString.Invariant($"ready high {store.Lane(Lane.High).HeadSeq} normal {store.Lane(Lane.Normal).HeadSeq}"));
+Console.Out.WriteLine(FormattableString.Invariant($"ready high {store.GetLane(Lane.High).HeadSeq} normal {store.GetLane(Lane.Normal).HeadSeq}"));
 
 var random = new Random();
 var pad = new string('x', 160);

@@ -254,7 +254,7 @@ internal sealed class MqttBenchmark : IBenchmark
         {
             if (waited.Elapsed > TimeSpan.FromSeconds(30))
             {
-                throw new TimeoutException($"latency run stalled: {client.Acks.Count}/{total} acked; sink published {sink.Counters.Published}, acknowledged {sink.Counters.Acknowledged}, inflight {sink.Counters.Inflight}; store head {store.Lane(Lane.Normal).HeadSeq}, cursor {store.GetSink("mqtt").GetCursor(Lane.Normal)}; missing seqs {string.Join(',', Enumerable.Range(1, total).Where(q => !client.Acks.ContainsKey(q)).Take(10))}; max acked {client.Acks.Keys.Max()}");
+                throw new TimeoutException($"latency run stalled: {client.Acks.Count}/{total} acked; sink published {sink.Counters.Published}, acknowledged {sink.Counters.Acknowledged}, inflight {sink.Counters.Inflight}; store head {store.GetLane(Lane.Normal).HeadSeq}, cursor {store.GetSink("mqtt").GetCursor(Lane.Normal)}; missing seqs {string.Join(',', Enumerable.Range(1, total).Where(q => !client.Acks.ContainsKey(q)).Take(10))}; max acked {client.Acks.Keys.Max()}");
             }
 
             await Task.Delay(10, cancellationToken);

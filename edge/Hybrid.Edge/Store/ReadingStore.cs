@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Hybrid.Contracts;
 using Hybrid.Edge.Hosting;
 using Microsoft.Data.Sqlite;
@@ -10,17 +9,18 @@ namespace Hybrid.Edge.Store;
 /// <summary>
 /// The store-and-forward log: one SQLite file (WAL) in the data directory with one append-only log per lane,
 /// a cursor per sink and dead letters. Capture writes through <see cref="Writer"/>; each sink reads through its
-/// <see cref="ISinkLog"/> from <see cref="GetSink"/>.
+/// <see cref="ISinkLog"/> from <see cref="GetSink"/>. Owns the writer, the sinks' logs and the write connection.
 /// </summary>
 internal sealed class ReadingStore : IAsyncDisposable, IDisposable
 {
     private readonly ILogger<ReadingStore> _logger;
-    private readonly ConcurrentDictionary<string, SinkLog> _sinks = new(StringComparer.Ordinal);
     private readonly Lock _openLock = new();
     private readonly HashSet<string> _declaredSinks;
+    private readonly HeadSignal _headSignal = new();
+    private readonly SinkRegistry _sinks;
     private LaneState[]? _lanes;
     private SqliteConnection? _writeConnection;
-    private TaskCompletionSource _headChanged = NewSignal();
+    private long[] _savedDrops = [];
 
     public ReadingStore(IOptions<StoreOptions> options, IOptions<AgentOptions> agent, TimeProvider time, ILogger<ReadingStore> logger, IEnumerable<StoreSinkRegistration> sinks)
     {
@@ -32,7 +32,8 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
         DeviceId = agent.Value.EffectiveDeviceId;
         Path = System.IO.Path.GetFullPath(System.IO.Path.Combine(agent.Value.DataDirectory, Options.FileName));
         _declaredSinks = [.. Options.Sinks, .. sinks.Select(s => s.Name)];
-        Writer = new StoreWriter(this, logger);
+        _sinks = new SinkRegistry(name => new SinkLog(OpenConnection(), name, DeviceId, _lanes!, _headSignal, Time));
+        Writer = new StoreWriter(Options, Time, Counters, _sinks, _headSignal, Path, logger);
     }
 
     /// <summary>The database file.</summary>
@@ -44,6 +45,7 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
 
     public TimeProvider Time { get; }
 
+    /// <summary>Counters of this run; drop counts include those saved in the file by earlier runs.</summary>
     public StoreCounters Counters { get; } = new();
 
     /// <summary>Capture's entry point. Accepts readings before <see cref="Open"/> (they wait in the channel).</summary>
@@ -56,16 +58,14 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
     public string? QuarantinedTo { get; private set; }
 
     /// <summary>Names of the sinks retention waits for.</summary>
-    public IReadOnlyCollection<string> EnabledSinks => [.. _sinks.Keys.Order(StringComparer.Ordinal)];
+    public IReadOnlyCollection<string> EnabledSinks => _sinks.Names;
 
-    public LaneState Lane(Lane lane) => (_lanes ?? throw NotOpen())[(int)lane];
-
-    /// <summary>Completes at the next commit that moved a lane's head.</summary>
-    public Task HeadChanged => Volatile.Read(ref _headChanged).Task;
+    /// <summary>The state of <paramref name="lane"/>'s log.</summary>
+    public LaneState GetLane(Lane lane) => (_lanes ?? throw NotOpen())[(int)lane];
 
     /// <summary>
-    /// Opens the file (idempotent): integrity check, migrations, lane state, sink cursors. A damaged file is
-    /// quarantined and a fresh store with new epochs is created. Throws on a full disk (the caller retries).
+    /// Opens the file (idempotent): integrity check, migrations, lane state, drop counters, sink cursors. A damaged
+    /// file is quarantined and a fresh store with new epochs is created. Throws on a full disk (the caller retries).
     /// </summary>
     public void Open()
     {
@@ -91,19 +91,20 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
                 (connection, lanes) = OpenChecked();
             }
 
+            _savedDrops = LoadDrops(connection);
             _writeConnection = connection;
+            Volatile.Write(ref _lanes, lanes);
             foreach (var name in _declaredSinks)
             {
-                _sinks.TryAdd(name, new SinkLog(this, name, lanes));
+                _sinks.GetOrAdd(name);
             }
 
-            Volatile.Write(ref _lanes, lanes);
-            Log.StoreOpened(_logger, Path, lanes[0].Epoch, lanes[0].HeadSeq, lanes[0].Rows, lanes[1].Epoch, lanes[1].HeadSeq, lanes[1].Rows, string.Join(", ", _sinks.Keys));
+            Log.StoreOpened(_logger, Path, lanes[0].Epoch, lanes[0].HeadSeq, lanes[0].Rows, lanes[1].Epoch, lanes[1].HeadSeq, lanes[1].Rows, string.Join(", ", _sinks.Names));
         }
     }
 
-    /// <summary>Opens the file and starts the writer loop. Call once after <see cref="Open"/>.</summary>
-    public void StartWriter() => Writer.Start(_writeConnection ?? throw NotOpen());
+    /// <summary>Starts the writer loop. Call once after <see cref="Open"/>.</summary>
+    public void StartWriter() => Writer.Start(_writeConnection ?? throw NotOpen(), _lanes!, _savedDrops);
 
     /// <summary>
     /// The named sink's view of the store. A sink not declared with <c>AddStoreSink</c> or <c>Hybrid:Store:Sinks</c>
@@ -113,33 +114,8 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
     {
         SinkNames.ThrowIfInvalid(name, nameof(name));
         Open();
-        if (_sinks.TryGetValue(name, out var sink))
-        {
-            return sink;
-        }
-
-        // Under the lock: a racing GetOrAdd could build two, and the loser's SQLite connection would never be closed.
-        lock (_openLock)
-        {
-            return _sinks.GetOrAdd(name, n => new SinkLog(this, n, _lanes!));
-        }
+        return _sinks.GetOrAdd(name);
     }
-
-    /// <summary>The lowest cursor of <paramref name="lane"/> over every enabled sink; null when no sink is enabled.</summary>
-    public long? MinCursor(Lane lane)
-    {
-        long? min = null;
-        foreach (var sink in _sinks.Values)
-        {
-            var cursor = sink.GetCursor(lane);
-            min = min is null ? cursor : Math.Min(min.Value, cursor);
-        }
-
-        return min;
-    }
-
-    /// <summary>Wakes sinks waiting in <see cref="ISinkLog.WaitForReadingsAsync"/>.</summary>
-    public void SignalHeadChanged() => Interlocked.Exchange(ref _headChanged, NewSignal()).TrySetResult();
 
     /// <summary>A snapshot of counts, drops, backlogs and oldest ages for the stats line and <c>status</c>.</summary>
     public async ValueTask<StoreStats> GetStatsAsync(CancellationToken cancellationToken)
@@ -147,7 +123,7 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
         var lanes = _lanes ?? throw NotOpen();
         var now = Time.GetUtcNow();
         var sinks = new List<SinkStats>();
-        foreach (var sink in _sinks.Values.OrderBy(s => s.Sink, StringComparer.Ordinal))
+        foreach (var sink in _sinks.All)
         {
             sinks.Add(await sink.GetStatsAsync(now, cancellationToken).ConfigureAwait(false));
         }
@@ -174,18 +150,14 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
         }
 
         Writer.Dispose();
-        foreach (var sink in _sinks.Values)
-        {
-            sink.Dispose();
-        }
-
+        _sinks.Dispose();
         _writeConnection?.Dispose();
     }
 
     /// <summary>Synchronous disposal for hosts disposed with <c>using</c>: commits what is queued, then closes.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    internal SqliteConnection OpenConnection() => StoreFile.OpenConnection(Path, Options.Synchronous, Options.MaxPageCount);
+    private SqliteConnection OpenConnection() => StoreFile.OpenConnection(Path, Options.Synchronous, Options.MaxPageCount);
 
     private (SqliteConnection Connection, LaneState[] Lanes) OpenChecked()
     {
@@ -210,7 +182,7 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
                 StoreSchema.WriteMeta(connection, "device_id", DeviceId);
             }
 
-            return (connection, [LoadLane(connection, Store.Lane.High), LoadLane(connection, Store.Lane.Normal)]);
+            return (connection, [LoadLane(connection, Lane.High), LoadLane(connection, Lane.Normal)]);
         }
         catch
         {
@@ -229,21 +201,39 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
         }
 
         using var command = connection.CreateCommand();
-        var table = StoreSchema.LogTable(lane);
-        command.CommandText = $"""
-            SELECT (SELECT last_seq FROM lanes WHERE lane = $lane), min(seq), max(seq), count(*), coalesce(sum({StoreSchema.RowBytesSql}), 0) FROM {table}
-            """;
+        command.CommandText = StoreSql.LoadLane(lane);
         command.Parameters.AddWithValue("$lane", (int)lane);
         using var reader = command.ExecuteReader();
         reader.Read();
         var lastSeq = reader.IsDBNull(0) ? throw new StoreCorruptException($"lanes row {(int)lane} is missing") : reader.GetInt64(0);
-        var rows = reader.GetInt64(3);
-        var head = Math.Max(lastSeq, rows > 0 ? reader.GetInt64(2) : 0);
-        var first = rows > 0 ? reader.GetInt64(1) : head + 1;
-        return new LaneState(lane, epoch, first, head, rows, reader.GetInt64(4));
+        var empty = reader.IsDBNull(1);
+        var head = Math.Max(lastSeq, empty ? 0 : reader.GetInt64(2));
+        var first = empty ? head + 1 : reader.GetInt64(1);
+        return new LaneState(lane, epoch, first, head, reader.GetInt64(3));
+    }
+
+    /// <summary>Adds the drop counts earlier runs saved to this run's counters; returns them by reason.</summary>
+    private long[] LoadDrops(SqliteConnection connection)
+    {
+        var saved = new long[Enum.GetValues<DropReason>().Length];
+        using var command = connection.CreateCommand();
+        command.CommandText = StoreSql.LoadDrops;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var name = reader.GetString(0);
+            foreach (var reason in Enum.GetValues<DropReason>())
+            {
+                if (StoreStatsFormatter.ReasonName(reason) == name)
+                {
+                    saved[(int)reason] = reader.GetInt64(1);
+                    Counters.AddDropped(reason, saved[(int)reason]);
+                }
+            }
+        }
+
+        return saved;
     }
 
     private static InvalidOperationException NotOpen() => new("The store is not open yet.");
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

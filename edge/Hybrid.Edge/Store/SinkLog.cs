@@ -9,29 +9,33 @@ namespace Hybrid.Edge.Store;
 /// </summary>
 internal sealed class SinkLog : ISinkLog, IDisposable
 {
-    private readonly ReadingStore _store;
-    private readonly LaneState[] _lanes;
+    private readonly IReadOnlyList<LaneState> _lanes;
+    private readonly HeadSignal _headSignal;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand[] _read;
     private readonly SqliteCommand _advance;
     private readonly long[] _cursors = new long[2];
 
-    public SinkLog(ReadingStore store, string sink, LaneState[] lanes)
+    /// <summary>Takes ownership of <paramref name="connection"/> (its own, so it reads while the writer commits).</summary>
+    public SinkLog(SqliteConnection connection, string sink, string deviceId, IReadOnlyList<LaneState> lanes, HeadSignal headSignal, TimeProvider time)
     {
-        _store = store;
+        _connection = connection;
         _lanes = lanes;
+        _headSignal = headSignal;
+        _time = time;
         Sink = sink;
-        _connection = store.OpenConnection();
+        DeviceId = deviceId;
         _read = [CreateRead(Lane.High), CreateRead(Lane.Normal)];
         _advance = _connection.CreateCommand();
-        _advance.CommandText = "INSERT INTO cursors (sink, lane, seq) VALUES ($sink, $lane, $seq) ON CONFLICT (sink, lane) DO UPDATE SET seq = max(seq, excluded.seq)";
+        _advance.CommandText = StoreSql.AdvanceCursor;
         _advance.Parameters.AddWithValue("$sink", sink);
         _advance.Parameters.Add("$lane", SqliteType.Integer);
         _advance.Parameters.Add("$seq", SqliteType.Integer);
 
         using var load = _connection.CreateCommand();
-        load.CommandText = "SELECT lane, seq FROM cursors WHERE sink = $sink";
+        load.CommandText = StoreSql.LoadCursors;
         load.Parameters.AddWithValue("$sink", sink);
         using var reader = load.ExecuteReader();
         while (reader.Read())
@@ -48,7 +52,7 @@ internal sealed class SinkLog : ISinkLog, IDisposable
     public string Sink { get; }
 
     /// <inheritdoc />
-    public string DeviceId => _store.DeviceId;
+    public string DeviceId { get; }
 
     /// <inheritdoc />
     public string GetEpoch(Lane lane) => _lanes[(int)lane].Epoch;
@@ -157,18 +161,10 @@ internal sealed class SinkLog : ISinkLog, IDisposable
             using var copy = _connection.CreateCommand();
             copy.Transaction = transaction;
 
-            // A copy of the reading goes with the reason: retention may delete the log row once cursors pass it.
-            // Idempotent: a sink records dead letters and then moves its cursor in a second transaction, so after a
-            // crash between the two it rejects the same readings again, and they must not be listed twice.
-            copy.CommandText = $"""
-                INSERT INTO dead_letters (sink, lane, seq, reason, at, type, ts, source, key, payload)
-                SELECT $sink, $lane, $seq, $reason, $at, l.type, l.ts, l.source, l.key, l.payload
-                FROM (SELECT 1) LEFT JOIN {StoreSchema.LogTable(lane)} l ON l.seq = $seq
-                WHERE NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.sink = $sink AND d.lane = $lane AND d.seq = $seq)
-                """;
+            copy.CommandText = StoreSql.DeadLetter(lane);
             copy.Parameters.AddWithValue("$sink", Sink);
             copy.Parameters.AddWithValue("$lane", (int)lane);
-            copy.Parameters.AddWithValue("$at", _store.Time.GetUtcNow().ToUnixTimeMilliseconds());
+            copy.Parameters.AddWithValue("$at", _time.GetUtcNow().ToUnixTimeMilliseconds());
             var seq = copy.Parameters.Add("$seq", SqliteType.Integer);
             var reason = copy.Parameters.Add("$reason", SqliteType.Text);
             foreach (var item in items)
@@ -192,7 +188,7 @@ internal sealed class SinkLog : ISinkLog, IDisposable
         while (true)
         {
             // Take the signal before checking the heads: a commit between the check and the wait then still wakes us.
-            var changed = _store.HeadChanged;
+            var changed = _headSignal.Changed;
             if (_lanes[0].HeadSeq > afterSeqHigh || _lanes[1].HeadSeq > afterSeqNormal)
             {
                 return;
@@ -211,11 +207,7 @@ internal sealed class SinkLog : ISinkLog, IDisposable
         try
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = $"""
-                SELECT (SELECT ts FROM {StoreSchema.LogTable(Lane.High)} WHERE seq > $high ORDER BY seq LIMIT 1),
-                       (SELECT ts FROM {StoreSchema.LogTable(Lane.Normal)} WHERE seq > $normal ORDER BY seq LIMIT 1),
-                       (SELECT count(*) FROM dead_letters WHERE sink = $sink);
-                """;
+            command.CommandText = StoreSql.SinkStats;
             command.Parameters.AddWithValue("$high", cursorHigh);
             command.Parameters.AddWithValue("$normal", cursorNormal);
             command.Parameters.AddWithValue("$sink", Sink);
@@ -249,7 +241,7 @@ internal sealed class SinkLog : ISinkLog, IDisposable
     private SqliteCommand CreateRead(Lane lane)
     {
         var command = _connection.CreateCommand();
-        command.CommandText = $"SELECT seq, type, ts, source, key, payload FROM {StoreSchema.LogTable(lane)} WHERE seq > $after AND seq <= $head ORDER BY seq LIMIT $limit";
+        command.CommandText = StoreSql.ReadAfter(lane);
         command.Parameters.Add("$after", SqliteType.Integer);
         command.Parameters.Add("$head", SqliteType.Integer);
         command.Parameters.Add("$limit", SqliteType.Integer);

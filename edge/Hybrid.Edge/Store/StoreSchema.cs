@@ -24,6 +24,11 @@ internal static class StoreSchema
             type TEXT, ts INTEGER, source TEXT, key TEXT, payload BLOB);
         CREATE INDEX dead_letters_by_sink ON dead_letters (sink, id);
         """,
+
+        // v2: drop counters by reason (channel-full, capacity, …), saved with each commit, so they survive a restart.
+        """
+        CREATE TABLE drops (reason TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -17,7 +17,8 @@ internal static class StoreServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
         services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsRules>();
         services.AddSingleton<ReadingStore>();
-        services.AddSingleton<IReadingWriter>(sp => sp.GetRequiredService<ReadingStore>().Writer);
+        // Through a handle: the store owns (and disposes) its writer; the container must not dispose it a second time.
+        services.AddSingleton<IReadingWriter>(sp => new ReadingWriterHandle(sp.GetRequiredService<ReadingStore>().Writer));
         services.AddHostedService<StoreService>();
         return services;
     }

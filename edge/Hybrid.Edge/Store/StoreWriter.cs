@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -8,14 +7,18 @@ namespace Hybrid.Edge.Store;
 /// <summary>
 /// The store's only writer of logs. Capture hands readings to a bounded channel (never blocking); one loop
 /// takes them in groups — up to <c>CommitMaxReadings</c>, or what gathered within <c>CommitInterval</c> — and
-/// commits each group in one transaction, enforcing capacity and the disk floor in that same transaction.
-/// Retention runs on this loop too, so lane state has a single writer.
+/// commits each group in one transaction, with what <see cref="LogPruner"/> deletes to keep capacity and the disk
+/// floor in that same transaction. Retention runs on this loop too, so lane state has a single writer. Owned by
+/// <see cref="ReadingStore"/>, which completes and disposes it.
 /// </summary>
 internal sealed class StoreWriter : IReadingWriter, IDisposable
 {
-    private readonly ReadingStore _store;
     private readonly StoreOptions _options;
     private readonly TimeProvider _time;
+    private readonly StoreCounters _counters;
+    private readonly ISinkCursors _sinks;
+    private readonly HeadSignal _headSignal;
+    private readonly string _path;
     private readonly ILogger _logger;
     private readonly Channel<WriterItem> _channel;
     private readonly LaneClassifier _classifier;
@@ -23,21 +26,28 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _stopLinger = new();
     private readonly GroupPlan _plan = new();
+    private readonly long[] _savedDrops = new long[Enum.GetValues<DropReason>().Length];
+    private readonly long[] _savingDrops = new long[Enum.GetValues<DropReason>().Length];
+    private IReadOnlyList<LaneState> _lanes = [];
     private LaneCommands[] _commands = [];
+    private LogPruner? _pruner;
     private SqliteCommand? _updateLastSeq;
+    private SqliteCommand? _saveDrop;
     private Task _loop = Task.CompletedTask;
     private ITimer? _retentionTimer;
     private long _nextRetention;
     private volatile bool _diskFull;
-    private volatile bool _belowDiskFloor;
     private volatile bool _completing;
     private int _completeCalls;
 
-    public StoreWriter(ReadingStore store, ILogger logger)
+    public StoreWriter(StoreOptions options, TimeProvider time, StoreCounters counters, ISinkCursors sinks, HeadSignal headSignal, string path, ILogger logger)
     {
-        _store = store;
-        _options = store.Options;
-        _time = store.Time;
+        _options = options;
+        _time = time;
+        _counters = counters;
+        _sinks = sinks;
+        _headSignal = headSignal;
+        _path = path;
         _logger = logger;
         _classifier = new LaneClassifier(_options.EffectiveHighLanePatterns);
         _channel = Channel.CreateBounded<WriterItem>(new BoundedChannelOptions(_options.ChannelCapacity)
@@ -55,7 +65,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     public bool DiskFull => _diskFull;
 
     /// <summary>True while the file system is below the free-disk floor.</summary>
-    public bool BelowDiskFloor => _belowDiskFloor;
+    public bool BelowDiskFloor => _pruner?.BelowDiskFloor ?? false;
 
     /// <inheritdoc />
     public bool TryWrite(CaptureReading reading)
@@ -66,7 +76,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
             return true;
         }
 
-        _store.Counters.AddDropped(_channel.Reader.Completion.IsCompleted || _completing ? DropReason.Stopped : DropReason.ChannelFull, 1);
+        _counters.AddDropped(_channel.Reader.Completion.IsCompleted || _completing ? DropReason.Stopped : DropReason.ChannelFull, 1);
         return false;
     }
 
@@ -76,14 +86,29 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     /// <summary>Runs retention now and completes when it is done.</summary>
     public Task RunRetentionAsync(CancellationToken cancellationToken) => SendControlAsync(WriterControl.Retention, cancellationToken);
 
-    /// <summary>Starts the loop on <paramref name="connection"/> (the store's write connection).</summary>
-    public void Start(SqliteConnection connection)
+    /// <summary>
+    /// Starts the loop on <paramref name="connection"/> (the store's write connection) over the open store's
+    /// <paramref name="lanes"/>, whose state only this writer changes from now on; <paramref name="savedDrops"/> are
+    /// the drop counts the file holds, by reason.
+    /// </summary>
+    public void Start(SqliteConnection connection, IReadOnlyList<LaneState> lanes, IReadOnlyList<long> savedDrops)
     {
+        _lanes = lanes;
         _commands = [new LaneCommands(connection, Lane.High), new LaneCommands(connection, Lane.Normal)];
+        _pruner = new LogPruner(_commands, _options, _time, _sinks, _path, _logger);
         _updateLastSeq = connection.CreateCommand();
-        _updateLastSeq.CommandText = "UPDATE lanes SET last_seq = $seq WHERE lane = $lane";
+        _updateLastSeq.CommandText = StoreSql.UpdateLastSeq;
         _updateLastSeq.Parameters.Add("$seq", SqliteType.Integer);
         _updateLastSeq.Parameters.Add("$lane", SqliteType.Integer);
+        _saveDrop = connection.CreateCommand();
+        _saveDrop.CommandText = StoreSql.SaveDrop;
+        _saveDrop.Parameters.Add("$reason", SqliteType.Text);
+        _saveDrop.Parameters.Add("$count", SqliteType.Integer);
+        for (var r = 0; r < _savedDrops.Length; r++)
+        {
+            _savedDrops[r] = _savingDrops[r] = savedDrops[r];
+        }
+
         _nextRetention = _time.GetTimestamp();
         _retentionTimer = _time.CreateTimer(
             static state => ((StoreWriter)state!).WakeForRetention(),
@@ -99,8 +124,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     /// </summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        // StoreService.StopAsync completes the writer, then the container disposes it (it is also the registered
-        // IReadingWriter) before ReadingStore.DisposeAsync completes it again: the second call has nothing to do.
+        // StoreService.StopAsync completes the writer before ReadingStore.DisposeAsync does: the second call only waits.
         if (Interlocked.Exchange(ref _completeCalls, 1) == 1)
         {
             await _loop.ConfigureAwait(false);
@@ -119,6 +143,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
         }
 
         _updateLastSeq?.Dispose();
+        _saveDrop?.Dispose();
     }
 
     public void Dispose()
@@ -166,6 +191,8 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
 
                 control.Done?.TrySetResult();
             }
+
+            SaveLateDrops(connection);
         }
         catch (Exception ex)
         {
@@ -175,7 +202,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
             _channel.Writer.TryComplete(ex);
             while (reader.TryRead(out var item))
             {
-                _store.Counters.AddDropped(DropReason.Stopped, item.Reading is null ? 0 : 1);
+                _counters.AddDropped(DropReason.Stopped, item.Reading is null ? 0 : 1);
                 item.Done?.TrySetException(ex);
             }
 
@@ -240,17 +267,17 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
                 if (_diskFull)
                 {
                     _diskFull = false;
-                    Log.DiskFullRecovered(_logger, _store.Path);
+                    Log.DiskFullRecovered(_logger, _path);
                 }
 
                 return;
             }
             catch (Exception ex) when (StoreFile.IsDiskFull(ex))
             {
-                _store.Counters.AddDiskFull();
+                _counters.AddDiskFull();
                 if (!_diskFull)
                 {
-                    Log.DiskFull(_logger, _store.Path, _batch.Count, _options.DiskFullRetryInterval);
+                    Log.DiskFull(_logger, _path, _batch.Count, _options.DiskFullRetryInterval);
                     _diskFull = true;
                 }
 
@@ -271,7 +298,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
                 }
                 catch (OperationCanceledException)
                 {
-                    _store.Counters.AddDropped(DropReason.DiskFull, _batch.Count);
+                    _counters.AddDropped(DropReason.DiskFull, _batch.Count);
                     return;
                 }
             }
@@ -281,17 +308,17 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     /// <summary>The disk is full and the policy is drop-oldest: delete the oldest normal readings to reuse their pages.</summary>
     private bool TryMakeRoom(SqliteConnection connection, int count)
     {
-        var normal = _store.Lane(Lane.Normal);
-        if (normal.Rows == 0)
+        if (_lanes[(int)Lane.Normal].Rows == 0)
         {
             return false;
         }
 
         try
         {
-            _plan.Reset(_store);
+            _plan.Reset(_lanes);
             using var transaction = connection.BeginTransaction();
-            Evict(transaction, Lane.Normal, Math.Max(count, 1), 0, DropReason.DiskFull);
+            _pruner!.Evict(transaction, _plan, Lane.Normal, Math.Max(count, 1), 0, DropReason.DiskFull);
+            SaveDrops(transaction);
             transaction.Commit();
             ApplyPlan();
             return true;
@@ -305,143 +332,82 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     private void CommitGroup(SqliteConnection connection)
     {
         var plan = _plan;
-        plan.Reset(_store);
-        var policy = _options.EffectiveCapacityPolicy;
-        var floor = _belowDiskFloor;
-        var floorEvictions = 0L;
+        var pruner = _pruner!;
+        plan.Reset(_lanes);
+        var belowFloor = pruner.BelowDiskFloor;
         using (var transaction = connection.BeginTransaction())
         {
-            _commands[0].Insert.Transaction = transaction;
-            _commands[1].Insert.Transaction = transaction;
             foreach (var reading in _batch)
             {
                 var lane = _classifier.Classify(reading.Type);
                 var bytes = StoreSchema.RowBytes(reading.Type, reading.Source, reading.Key, reading.PayloadJson.Length);
-                if (lane == Lane.Normal && floor && policy == CapacityPolicy.RejectNew)
+                if (pruner.Refuse(plan, lane, bytes, belowFloor) is { } refused)
                 {
-                    plan.Drops[(int)DropReason.DiskFloor]++;
+                    plan.Drops[(int)refused]++;
                     continue;
                 }
 
-                if (policy == CapacityPolicy.RejectNew
-                    && (plan.TotalRows + 1 > _options.MaxRows || plan.TotalBytes + bytes > _options.MaxBytes)
-                    && (lane == Lane.Normal || plan.Rows(Lane.Normal) == 0))
-                {
-                    plan.Drops[(int)DropReason.Capacity]++;
-                    continue;
-                }
-
-                var seq = ++plan.Head[(int)lane];
-                _commands[(int)lane].BindAndInsert(seq, reading);
-                plan.Appended[(int)lane]++;
-                plan.AppendedBytes[(int)lane] += bytes;
-                plan.WrittenBytes += bytes;
-                if (lane == Lane.Normal && floor)
-                {
-                    floorEvictions++;
-                }
+                _commands[(int)lane].Insert(transaction, plan[lane].Append(bytes), reading);
             }
 
-            if (floorEvictions > 0)
-            {
-                // Below the floor, drop-oldest keeps the store from growing: one old normal reading out per new one in.
-                Evict(transaction, Lane.Normal, floorEvictions, 0, DropReason.DiskFloor);
-            }
-
-            EnforceCapacity(transaction, policy);
+            pruner.MakeRoom(transaction, plan, belowFloor);
             UpdateLastSeq(transaction);
+            SaveDrops(transaction);
             transaction.Commit();
         }
 
         ApplyPlan();
     }
 
-    private void EnforceCapacity(SqliteTransaction transaction, CapacityPolicy policy)
-    {
-        // Normal goes first; under reject-new only a high reading can get here, and it may evict normal ones only.
-        foreach (var lane in (ReadOnlySpan<Lane>)[Lane.Normal, Lane.High])
-        {
-            var overRows = _plan.TotalRows - _options.MaxRows;
-            var overBytes = _plan.TotalBytes - _options.MaxBytes;
-            if (overRows <= 0 && overBytes <= 0)
-            {
-                return;
-            }
-
-            if (lane == Lane.High && policy == CapacityPolicy.RejectNew)
-            {
-                return;
-            }
-
-            Evict(transaction, lane, Math.Max(overRows, 0), Math.Max(overBytes, 0), DropReason.Capacity);
-        }
-    }
-
-    /// <summary>
-    /// Deletes the oldest rows of <paramref name="lane"/> until at least <paramref name="rows"/> rows and
-    /// <paramref name="bytes"/> bytes are gone (or the lane is empty); rows no sink has passed count as drops.
-    /// </summary>
-    private void Evict(SqliteTransaction transaction, Lane lane, long rows, long bytes, DropReason reason) =>
-        DeleteOldest(transaction, lane, (taken, takenBytes, _) => taken < rows || takenBytes < bytes, reason);
-
-    /// <summary>
-    /// Deletes the lane's oldest readings while <paramref name="more"/>(rows taken, bytes taken, next reading's ts)
-    /// says so: one range scan from the first seq, then one prefix delete.
-    /// </summary>
-    private void DeleteOldest(SqliteTransaction transaction, Lane lane, Func<long, long, long, bool> more, DropReason reason)
-    {
-        var commands = _commands[(int)lane];
-        commands.ScanOldest.Transaction = transaction;
-        commands.ScanOldest.Parameters[0].Value = _plan.First[(int)lane];
-        long cut = 0, rows = 0, bytes = 0;
-        using (var reader = commands.ScanOldest.ExecuteReader())
-        {
-            while (reader.Read() && more(rows, bytes, reader.GetInt64(1)))
-            {
-                cut = reader.GetInt64(0);
-                rows++;
-                bytes += reader.GetInt64(2);
-            }
-        }
-
-        if (rows > 0)
-        {
-            DeletePrefix(transaction, lane, cut, rows, bytes, reason);
-        }
-    }
-
-    private void DeletePrefix(SqliteTransaction transaction, Lane lane, long throughSeq, long rows, long bytes, DropReason? reason)
-    {
-        var commands = _commands[(int)lane];
-        commands.DeletePrefix.Transaction = transaction;
-        commands.DeletePrefix.Parameters[0].Value = throughSeq;
-        commands.DeletePrefix.ExecuteNonQuery();
-        var first = _plan.First[(int)lane];
-        if (reason is { } r)
-        {
-            // Rows some enabled sink has not passed yet were lost to that sink; with no sink enabled, all were.
-            var passed = _store.MinCursor(lane) ?? 0;
-            _plan.Drops[(int)r] += Math.Clamp(throughSeq - Math.Max(first - 1, passed), 0, rows);
-        }
-
-        _plan.First[(int)lane] = throughSeq + 1;
-        _plan.Deleted[(int)lane] += rows;
-        _plan.DeletedBytes[(int)lane] += bytes;
-        _plan.DeletedThrough[(int)lane] = throughSeq;
-    }
-
     private void UpdateLastSeq(SqliteTransaction transaction)
     {
         var command = _updateLastSeq!;
         command.Transaction = transaction;
-        for (var lane = 0; lane < 2; lane++)
+        foreach (var lane in (ReadOnlySpan<Lane>)[Lane.High, Lane.Normal])
         {
-            if (_plan.Appended[lane] > 0)
+            if (_plan[lane].Appended > 0)
             {
-                command.Parameters[0].Value = _plan.Head[lane];
-                command.Parameters[1].Value = lane;
+                command.Parameters[0].Value = _plan[lane].Head;
+                command.Parameters[1].Value = (int)lane;
                 command.ExecuteNonQuery();
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes each drop counter whose total changed (drops capture counted since the last commit, and this group's)
+    /// in the group's transaction, so the counts survive a restart and `status` read from the file is true.
+    /// </summary>
+    private void SaveDrops(SqliteTransaction transaction)
+    {
+        var command = _saveDrop!;
+        command.Transaction = transaction;
+        for (var r = 0; r < _savedDrops.Length; r++)
+        {
+            var total = _savingDrops[r] = _counters.Dropped((DropReason)r) + _plan.Drops[r];
+            if (total != _savedDrops[r])
+            {
+                command.Parameters[0].Value = StoreStatsFormatter.ReasonName((DropReason)r);
+                command.Parameters[1].Value = total;
+                command.ExecuteNonQuery();
+            }
+        }
+    }
+
+    /// <summary>Drops counted after the last commit (e.g. the channel overflowing during shutdown) are saved on the way out.</summary>
+    private void SaveLateDrops(SqliteConnection connection)
+    {
+        try
+        {
+            _plan.Reset(_lanes);
+            using var transaction = connection.BeginTransaction();
+            SaveDrops(transaction);
+            transaction.Commit();
+            ApplyPlan();
+        }
+        catch (Exception ex) when (StoreFile.IsDiskFull(ex))
+        {
+            // Best effort: the counts in memory are still logged with the final stats line.
         }
     }
 
@@ -449,31 +415,17 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     private void ApplyPlan()
     {
         var plan = _plan;
-        var appended = false;
-        for (var i = 0; i < 2; i++)
-        {
-            var lane = _store.Lane((Lane)i);
-            if (plan.Deleted[i] > 0)
-            {
-                lane.PrefixDeleted(plan.DeletedThrough[i], plan.Deleted[i], plan.DeletedBytes[i]);
-            }
-
-            if (plan.Appended[i] > 0)
-            {
-                lane.Appended(plan.Head[i], plan.Appended[i], plan.AppendedBytes[i]);
-                appended = true;
-            }
-        }
-
+        var appended = plan.High.ApplyTo(_lanes[(int)Lane.High]) | plan.Normal.ApplyTo(_lanes[(int)Lane.Normal]);
+        Array.Copy(_savingDrops, _savedDrops, _savedDrops.Length);
         for (var r = 0; r < plan.Drops.Length; r++)
         {
-            _store.Counters.AddDropped((DropReason)r, plan.Drops[r]);
+            _counters.AddDropped((DropReason)r, plan.Drops[r]);
         }
 
         if (appended)
         {
-            _store.Counters.AddCommit(plan.Appended[0] + plan.Appended[1], plan.WrittenBytes);
-            _store.SignalHeadChanged();
+            _counters.AddCommit(plan.High.Appended + plan.Normal.Appended, plan.WrittenBytes);
+            _headSignal.Signal();
         }
     }
 
@@ -488,7 +440,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
         catch (Exception ex) when (StoreFile.IsDiskFull(ex))
         {
             // Deleting needs a little WAL space too; the next interval tries again.
-            _store.Counters.AddDiskFull();
+            _counters.AddDiskFull();
             return 0;
         }
     }
@@ -496,201 +448,18 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     /// <summary>Deletes what every enabled sink has passed, then readings older than the TTL; re-checks the disk floor.</summary>
     private long RunRetention(SqliteConnection connection)
     {
-        _plan.Reset(_store);
+        _plan.Reset(_lanes);
         using (var transaction = connection.BeginTransaction())
         {
-            for (var i = 0; i < 2; i++)
-            {
-                var lane = (Lane)i;
-                if (_store.MinCursor(lane) is { } passed && passed >= _plan.First[i])
-                {
-                    var through = Math.Min(passed, _plan.Head[i]);
-                    var (rows, bytes) = _commands[i].CountPrefix(transaction, through);
-                    DeletePrefix(transaction, lane, through, rows, bytes, reason: null);
-                }
-
-                if (_options.Ttl > TimeSpan.Zero)
-                {
-                    ExpireTtl(transaction, lane);
-                }
-            }
-
+            _pruner!.Retain(transaction, _plan, Lane.High);
+            _pruner.Retain(transaction, _plan, Lane.Normal);
+            SaveDrops(transaction);
             transaction.Commit();
         }
 
-        var deleted = _plan.Deleted[0] + _plan.Deleted[1];
+        var deleted = _plan.High.Deleted + _plan.Normal.Deleted;
         ApplyPlan();
-        CheckDiskFloor();
+        _pruner.CheckDiskFloor();
         return deleted;
-    }
-
-    private void ExpireTtl(SqliteTransaction transaction, Lane lane)
-    {
-        // The log is in capture order, so expired readings form a prefix; stopping at the first young one keeps this
-        // a short range scan instead of a full-table one (a reading with a skewed clock only delays the cut).
-        var cutoff = (_time.GetUtcNow() - _options.Ttl).ToUnixTimeMilliseconds();
-        DeleteOldest(transaction, lane, (_, _, ts) => ts < cutoff, DropReason.Ttl);
-    }
-
-    private void CheckDiskFloor()
-    {
-        if (_options.MinFreeDiskBytes <= 0 && _options.MinFreeDiskPercent <= 0)
-        {
-            return;
-        }
-
-        try
-        {
-            var drive = new DriveInfo(Path.GetDirectoryName(_store.Path)!);
-            var floor = Math.Max((long)(drive.TotalSize * _options.MinFreeDiskPercent / 100), _options.MinFreeDiskBytes);
-            var below = drive.AvailableFreeSpace < floor;
-            if (below != _belowDiskFloor)
-            {
-                _belowDiskFloor = below;
-                if (below)
-                {
-                    Log.BelowDiskFloor(_logger, drive.AvailableFreeSpace, floor, _options.CapacityPolicy);
-                }
-                else
-                {
-                    Log.AboveDiskFloor(_logger, drive.AvailableFreeSpace, floor);
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // statvfs failed (e.g. the mount vanished); the next commit reports the real error if there is one.
-        }
-    }
-
-    /// <summary>Per-group scratch state, reused: what the open transaction will change once committed.</summary>
-    private sealed class GroupPlan
-    {
-        public long[] Head { get; } = new long[2];
-
-        public long[] First { get; } = new long[2];
-
-        public long[] Appended { get; } = new long[2];
-
-        public long[] AppendedBytes { get; } = new long[2];
-
-        public long[] Deleted { get; } = new long[2];
-
-        public long[] DeletedBytes { get; } = new long[2];
-
-        public long[] DeletedThrough { get; } = new long[2];
-
-        public long[] Drops { get; } = new long[Enum.GetValues<DropReason>().Length];
-
-        public long WrittenBytes { get; set; }
-
-        private long[] BaseRows { get; } = new long[2];
-
-        private long[] BaseBytes { get; } = new long[2];
-
-        public long TotalRows => Rows(Lane.High) + Rows(Lane.Normal);
-
-        public long TotalBytes => BaseBytes[0] + AppendedBytes[0] - DeletedBytes[0] + BaseBytes[1] + AppendedBytes[1] - DeletedBytes[1];
-
-        public long Rows(Lane lane) => BaseRows[(int)lane] + Appended[(int)lane] - Deleted[(int)lane];
-
-        public void Reset(ReadingStore store)
-        {
-            for (var i = 0; i < 2; i++)
-            {
-                var lane = store.Lane((Lane)i);
-                Head[i] = lane.HeadSeq;
-                First[i] = lane.FirstSeq;
-                BaseRows[i] = lane.Rows;
-                BaseBytes[i] = lane.Bytes;
-                Appended[i] = AppendedBytes[i] = Deleted[i] = DeletedBytes[i] = DeletedThrough[i] = 0;
-            }
-
-            Array.Clear(Drops);
-            WrittenBytes = 0;
-        }
-    }
-
-    /// <summary>The prepared statements of one lane's log, created once and reused for every group.</summary>
-    private sealed class LaneCommands : IDisposable
-    {
-        private readonly SqliteParameter _seq;
-        private readonly SqliteParameter _type;
-        private readonly SqliteParameter _ts;
-        private readonly SqliteParameter _source;
-        private readonly SqliteParameter _key;
-        private readonly SqliteParameter _payload;
-        private readonly SqliteCommand _countPrefix;
-
-        public LaneCommands(SqliteConnection connection, Lane lane)
-        {
-            var table = StoreSchema.LogTable(lane);
-            Insert = connection.CreateCommand();
-            Insert.CommandText = $"INSERT INTO {table} (seq, type, ts, source, key, payload) VALUES ($seq, $type, $ts, $source, $key, $payload)";
-            _seq = Insert.Parameters.Add("$seq", SqliteType.Integer);
-            _type = Insert.Parameters.Add("$type", SqliteType.Text);
-            _ts = Insert.Parameters.Add("$ts", SqliteType.Integer);
-            _source = Insert.Parameters.Add("$source", SqliteType.Text);
-            _key = Insert.Parameters.Add("$key", SqliteType.Text);
-            _payload = Insert.Parameters.Add("$payload", SqliteType.Blob);
-
-            ScanOldest = connection.CreateCommand();
-            ScanOldest.CommandText = $"SELECT seq, ts, {StoreSchema.RowBytesSql} FROM {table} WHERE seq >= $first ORDER BY seq";
-            ScanOldest.Parameters.Add("$first", SqliteType.Integer);
-
-            DeletePrefix = connection.CreateCommand();
-            DeletePrefix.CommandText = $"DELETE FROM {table} WHERE seq <= $through";
-            DeletePrefix.Parameters.Add("$through", SqliteType.Integer);
-
-            _countPrefix = connection.CreateCommand();
-            _countPrefix.CommandText = $"SELECT count(*), coalesce(sum({StoreSchema.RowBytesSql}), 0) FROM {table} WHERE seq <= $through";
-            _countPrefix.Parameters.Add("$through", SqliteType.Integer);
-        }
-
-        public SqliteCommand Insert { get; }
-
-        public SqliteCommand ScanOldest { get; }
-
-        public SqliteCommand DeletePrefix { get; }
-
-        public void BindAndInsert(long seq, CaptureReading reading)
-        {
-            _seq.Value = seq;
-            _type.Value = reading.Type;
-            _ts.Value = reading.Ts.ToUnixTimeMilliseconds();
-            _source.Value = reading.Source;
-            _key.Value = (object?)reading.Key ?? DBNull.Value;
-            _payload.Value = AsArray(reading.PayloadJson);
-            Insert.ExecuteNonQuery();
-        }
-
-        public (long Rows, long Bytes) CountPrefix(SqliteTransaction transaction, long through)
-        {
-            _countPrefix.Transaction = transaction;
-            _countPrefix.Parameters[0].Value = through;
-            using var reader = _countPrefix.ExecuteReader();
-            reader.Read();
-            return (reader.GetInt64(0), reader.GetInt64(1));
-        }
-
-        public void Dispose()
-        {
-            Insert.Dispose();
-            ScanOldest.Dispose();
-            DeletePrefix.Dispose();
-            _countPrefix.Dispose();
-        }
-
-        private static byte[] AsArray(ReadOnlyMemory<byte> payload)
-        {
-            // Capture usually hands over a whole array: bind it as is. A slice has to be copied, since the SQLite
-            // provider binds whole arrays only.
-            if (MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length)
-            {
-                return segment.Array;
-            }
-
-            return payload.ToArray();
-        }
     }
 }

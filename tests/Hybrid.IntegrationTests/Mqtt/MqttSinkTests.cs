@@ -53,7 +53,7 @@ public sealed class MqttSinkTests(MosquittoFixture fixture)
         Assert.Equal(7, first.Payload.GetProperty("payload").GetProperty("value").GetInt32());
         Assert.Equal(device, first.Payload.GetProperty("device").GetString());
         Assert.Equal("2026-11-23T10:00:00.000Z", first.Payload.GetProperty("ts").GetString());
-        Assert.Equal(store.Store.Lane(Lane.Normal).Epoch, first.Payload.GetProperty("epoch").GetString());
+        Assert.Equal(store.Store.GetLane(Lane.Normal).Epoch, first.Payload.GetProperty("epoch").GetString());
         Assert.Empty(store.DeadLetters());
     }
 
@@ -140,14 +140,14 @@ public sealed class MqttSinkTests(MosquittoFixture fixture)
 
         await MqttTestStore.WaitUntilAsync(() => store.Cursor(Lane.Normal) >= 100, Timeout);
         await broker.KillAsync();
-        var headAtKill = store.Store.Lane(Lane.Normal).HeadSeq;
-        await MqttTestStore.WaitUntilAsync(() => client.State != MqttConnectionState.Connected && store.Store.Lane(Lane.Normal).HeadSeq >= headAtKill + 300, Timeout);
+        var headAtKill = store.Store.GetLane(Lane.Normal).HeadSeq;
+        await MqttTestStore.WaitUntilAsync(() => client.State != MqttConnectionState.Connected && store.Store.GetLane(Lane.Normal).HeadSeq >= headAtKill + 300, Timeout);
         var cursorBeforeRestart = store.Cursor(Lane.Normal);
         await broker.RestartAsync();
         var restarted = Stopwatch.StartNew();
         await MqttTestStore.WaitUntilAsync(() => store.Cursor(Lane.Normal) > cursorBeforeRestart, cap + TimeSpan.FromSeconds(10));
         var resumedAfter = restarted.Elapsed;
-        var headAtResume = store.Store.Lane(Lane.Normal).HeadSeq;
+        var headAtResume = store.Store.GetLane(Lane.Normal).HeadSeq;
         await MqttTestStore.WaitUntilAsync(() => store.Cursor(Lane.Normal) >= headAtResume, Timeout);
         await produce.CancelAsync();
         await producer;

@@ -53,8 +53,8 @@ public sealed class RetentionTests
 
         // 250 rows evicted, of which the sink had already delivered 100: 150 were lost to it.
         Assert.Equal(150, store.Counters.Dropped(DropReason.Capacity));
-        Assert.Equal(1000, store.Lane(Lane.Normal).Rows);
-        Assert.Equal(251, store.Lane(Lane.Normal).FirstSeq);
+        Assert.Equal(1000, store.GetLane(Lane.Normal).Rows);
+        Assert.Equal(251, store.GetLane(Lane.Normal).FirstSeq);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class RetentionTests
         var rows = TestStores.Rows(store.Path, Lane.Normal);
         Assert.Equal(Enumerable.Range(1, 1000).Select(i => $"r{i}"), rows.Select(r => r.Key));
         Assert.Equal(200, store.Counters.Dropped(DropReason.Capacity));
-        Assert.Equal(1000, store.Lane(Lane.Normal).HeadSeq);
+        Assert.Equal(1000, store.GetLane(Lane.Normal).HeadSeq);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class RetentionTests
 
         var expectedRows = (1 << 20) / rowBytes;
         Assert.Equal(expectedRows, TestStores.Rows(store.Path, Lane.Normal).Count);
-        Assert.True(store.Lane(Lane.Normal).Bytes <= 1 << 20);
+        Assert.True(store.GetLane(Lane.Normal).Bytes <= 1 << 20);
         Assert.Equal(2000 - expectedRows, store.Counters.Dropped(DropReason.Capacity));
     }
 

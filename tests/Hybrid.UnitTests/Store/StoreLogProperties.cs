@@ -112,7 +112,7 @@ public sealed class StoreLogProperties
 
                     for (var s = 0; s < 2; s++)
                     {
-                        var laneHead = store.Lane((Lane)l).HeadSeq;
+                        var laneHead = store.GetLane((Lane)l).HeadSeq;
                         var c = store.GetSink(SinkNames[s]).GetCursor((Lane)l);
                         if (c != cursors[s, l] || c > laneHead)
                         {

@@ -18,7 +18,7 @@ public sealed class StoreRecoveryTests
         await using (var store = TestStores.Create(dir.Path))
         {
             await TestStores.WriteAsync(store, Enumerable.Range(1, 2000).Select(i => TestStores.Reading(key: $"r{i}", payloadBytes: 200)));
-            (path, oldEpoch) = (store.Path, store.Lane(Lane.Normal).Epoch);
+            (path, oldEpoch) = (store.Path, store.GetLane(Lane.Normal).Epoch);
         }
 
         Assert.False(File.Exists(path + "-wal"), "closing the last connection checkpoints the WAL into the file");
@@ -37,8 +37,8 @@ public sealed class StoreRecoveryTests
             Assert.NotNull(store.QuarantinedTo);
             Assert.Equal(corruptBytes, await File.ReadAllBytesAsync(store.QuarantinedTo));
             Assert.Matches(@"store\.db\.corrupt-\d{8}T\d{6}Z$", store.QuarantinedTo);
-            Assert.NotEqual(oldEpoch, store.Lane(Lane.Normal).Epoch);
-            Assert.Equal(0, store.Lane(Lane.Normal).HeadSeq);
+            Assert.NotEqual(oldEpoch, store.GetLane(Lane.Normal).Epoch);
+            Assert.Equal(0, store.GetLane(Lane.Normal).HeadSeq);
             var error = Assert.Single(logger.Entries, e => e.Id.Id == 1001);
             Assert.Equal(LogLevel.Error, error.Level);
             Assert.Contains(store.QuarantinedTo, error.Message, StringComparison.Ordinal);
@@ -51,7 +51,7 @@ public sealed class StoreRecoveryTests
         await using (var store = TestStores.Create(dir.Path))
         {
             Assert.Null(store.QuarantinedTo);
-            Assert.Equal(1, store.Lane(Lane.Normal).HeadSeq);
+            Assert.Equal(1, store.GetLane(Lane.Normal).HeadSeq);
         }
 
         Assert.Single(Directory.GetFiles(dir.Path, "store.db.corrupt-*"), f => !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal));

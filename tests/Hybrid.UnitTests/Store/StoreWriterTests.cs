@@ -17,7 +17,7 @@ public sealed class StoreWriterTests
 
         var rows = TestStores.Rows(store.Path, Lane.Normal);
         Assert.Equal(Enumerable.Range(1, 50).Select(i => ((long)i, (string?)$"r{i}")), rows);
-        Assert.Equal(50, store.Lane(Lane.Normal).HeadSeq);
+        Assert.Equal(50, store.GetLane(Lane.Normal).HeadSeq);
         Assert.Equal(50, store.Counters.Written);
         Assert.True(store.Counters.Commits >= 8, $"groups of at most 7 need at least 8 commits, saw {store.Counters.Commits}");
     }

@@ -1,0 +1,66 @@
+namespace Hybrid.Edge.Store;
+
+/// <summary>
+/// Every statement the store runs against the tables of <see cref="StoreSchema"/>, kept beside it so a schema
+/// change and the SQL that depends on it are read and changed together.
+/// </summary>
+internal static class StoreSql
+{
+    /// <summary>Appends one reading to a lane's log.</summary>
+    public static string Insert(Lane lane) =>
+        $"INSERT INTO {StoreSchema.LogTable(lane)} (seq, type, ts, source, key, payload) VALUES ($seq, $type, $ts, $source, $key, $payload)";
+
+    /// <summary>The highest seq a lane ever used, kept so deleting every row never lets a seq be reused.</summary>
+    public const string UpdateLastSeq = "UPDATE lanes SET last_seq = $seq WHERE lane = $lane";
+
+    /// <summary>A lane's rows from the first one on, oldest first: seq, ts, bytes (for prefix deletion).</summary>
+    public static string ScanOldest(Lane lane) =>
+        $"SELECT seq, ts, {StoreSchema.RowBytesSql} FROM {StoreSchema.LogTable(lane)} WHERE seq >= $first ORDER BY seq";
+
+    /// <summary>Deletes a lane's prefix through <c>$through</c>.</summary>
+    public static string DeletePrefix(Lane lane) => $"DELETE FROM {StoreSchema.LogTable(lane)} WHERE seq <= $through";
+
+    /// <summary>The bytes of a lane's prefix through <c>$through</c>.</summary>
+    public static string PrefixBytes(Lane lane) =>
+        $"SELECT coalesce(sum({StoreSchema.RowBytesSql}), 0) FROM {StoreSchema.LogTable(lane)} WHERE seq <= $through";
+
+    /// <summary>A lane's state at open: last seq ever used, first and last seq held, and bytes held.</summary>
+    public static string LoadLane(Lane lane) =>
+        $"SELECT (SELECT last_seq FROM lanes WHERE lane = $lane), min(seq), max(seq), coalesce(sum({StoreSchema.RowBytesSql}), 0) FROM {StoreSchema.LogTable(lane)}";
+
+    /// <summary>A sink's read: readings after <c>$after</c> up to the published head, in seq order.</summary>
+    public static string ReadAfter(Lane lane) =>
+        $"SELECT seq, type, ts, source, key, payload FROM {StoreSchema.LogTable(lane)} WHERE seq > $after AND seq <= $head ORDER BY seq LIMIT $limit";
+
+    /// <summary>A sink's saved cursors.</summary>
+    public const string LoadCursors = "SELECT lane, seq FROM cursors WHERE sink = $sink";
+
+    /// <summary>Moves a sink's cursor forward (never backwards).</summary>
+    public const string AdvanceCursor =
+        "INSERT INTO cursors (sink, lane, seq) VALUES ($sink, $lane, $seq) ON CONFLICT (sink, lane) DO UPDATE SET seq = max(seq, excluded.seq)";
+
+    /// <summary>
+    /// Records a dead letter with a copy of the reading (retention may delete the log row once cursors pass it).
+    /// Idempotent per (sink, lane, seq): a sink records dead letters and then moves its cursor in a second
+    /// transaction, so after a crash between the two it rejects the same readings again.
+    /// </summary>
+    public static string DeadLetter(Lane lane) => $"""
+        INSERT INTO dead_letters (sink, lane, seq, reason, at, type, ts, source, key, payload)
+        SELECT $sink, $lane, $seq, $reason, $at, l.type, l.ts, l.source, l.key, l.payload
+        FROM (SELECT 1) LEFT JOIN {StoreSchema.LogTable(lane)} l ON l.seq = $seq
+        WHERE NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.sink = $sink AND d.lane = $lane AND d.seq = $seq)
+        """;
+
+    /// <summary>Per lane the ts of the oldest reading after a sink's cursor, and the sink's dead-letter count.</summary>
+    public static readonly string SinkStats = $"""
+        SELECT (SELECT ts FROM {StoreSchema.LogTable(Lane.High)} WHERE seq > $high ORDER BY seq LIMIT 1),
+               (SELECT ts FROM {StoreSchema.LogTable(Lane.Normal)} WHERE seq > $normal ORDER BY seq LIMIT 1),
+               (SELECT count(*) FROM dead_letters WHERE sink = $sink);
+        """;
+
+    /// <summary>The drop counters saved with the store.</summary>
+    public const string LoadDrops = "SELECT reason, count FROM drops";
+
+    /// <summary>Saves one drop counter's total.</summary>
+    public const string SaveDrop = "INSERT INTO drops (reason, count) VALUES ($reason, $count) ON CONFLICT (reason) DO UPDATE SET count = excluded.count";
+}
