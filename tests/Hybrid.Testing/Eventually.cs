@@ -19,4 +19,20 @@ public static class Eventually
             await Task.Delay(20).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Polls an asynchronous <paramref name="condition"/> until it holds; <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string>? describe = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var waited = Stopwatch.StartNew();
+        while (!await condition().ConfigureAwait(false))
+        {
+            if (waited.Elapsed > timeout)
+            {
+                throw new TimeoutException($"condition not met within {timeout}. {describe?.Invoke()}");
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
 }

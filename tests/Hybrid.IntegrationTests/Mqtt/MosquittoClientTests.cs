@@ -86,13 +86,7 @@ public sealed class MosquittoClientTests(MosquittoFixture fixture)
         await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker, statusTopic: status));
 
         Assert.True((await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout)).Connected);
-        string? online = null;
-        for (var i = 0; i < 20 && online is null; i++)
-        {
-            online = await MqttTestClient.ReadRetainedAsync(broker, status);
-        }
-
-        Assert.Equal("online", online);
+        await Eventually.UntilAsync(async () => await MqttTestClient.ReadRetainedAsync(broker, status) == "online", Timeout);
         await client.DisconnectAsync(CancellationToken.None).WaitAsync(Timeout);
         Assert.Equal("offline", await MqttTestClient.ReadRetainedAsync(broker, status));
         Assert.Equal(MqttConnectionState.Disconnected, client.State);
@@ -120,12 +114,7 @@ public sealed class MosquittoClientTests(MosquittoFixture fixture)
         await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker) with { ReconnectMin = TimeSpan.FromMilliseconds(100), ReconnectMax = TimeSpan.FromMilliseconds(500) });
         Assert.True((await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout)).Connected);
         await broker.KillAsync();
-        for (var i = 0; i < 150 && client.State == MqttConnectionState.Connected; i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.NotEqual(MqttConnectionState.Connected, client.State);
+        await Eventually.UntilAsync(() => client.State != MqttConnectionState.Connected, TimeSpan.FromSeconds(15));
 
         // libmosquitto queues a QoS 1 message even without a connection (mosquitto_publish says NO_CONN) and sends it
         // after the reconnect: the task must wait for that PUBACK rather than report NotConnected (which made the
@@ -144,7 +133,7 @@ public sealed class MosquittoClientTests(MosquittoFixture fixture)
     {
         var broker = fixture.Broker;
         var topic = $"hybrid/full/{Guid.NewGuid():N}";
-        var logger = new ListLogger();
+        var logger = new RecordingLogger<MosquittoClientTests>();
         await using var client = new MosquittoClient(MqttTestClient.Settings(broker) with { ReceiveCapacity = 2 }, TimeProvider.System, logger);
         Assert.True((await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout)).Connected);
         Assert.Equal(PublishStatus.Acknowledged, (await client.SubscribeAsync(topic, 1, CancellationToken.None).WaitAsync(Timeout)).Status);
@@ -154,28 +143,12 @@ public sealed class MosquittoClientTests(MosquittoFixture fixture)
             await MqttTestClient.PublishWithMosquittoPubAsync(broker, topic, $"m{i}");
         }
 
-        for (var i = 0; i < 100 && client.DroppedMessages < 3; i++)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => client.DroppedMessages >= 3, Timeout, () => $"{client.DroppedMessages} dropped");
 
         Assert.Equal(3, client.DroppedMessages);
         // Rate-limited: the first drop is reported (with the capacity to raise), the next two within 10 s are not.
         var entry = Assert.Single(logger.Entries, e => e.Id == 2023);
         Assert.Contains("receive capacity 2); 1 dropped so far", entry.Message, StringComparison.Ordinal);
         Assert.Equal("m1", System.Text.Encoding.UTF8.GetString((await client.Messages.ReadAsync()).Payload));
-    }
-
-    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
-    {
-        public System.Collections.Concurrent.ConcurrentQueue<(int Id, string Message)> Entries { get; } = new();
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Enqueue((eventId.Id, formatter(state, exception)));
     }
 }

@@ -45,9 +45,14 @@ public sealed class MqttCaptureTests(MosquittoFixture fixture)
             await MqttTestStore.WaitUntilAsync(() => AllAsync().Result.Count >= before + 2, Timeout);
             // The sink publishes both readings to hybrid/{device}/{type}; give the loop guard a chance to fail.
             await MqttTestStore.WaitUntilAsync(() => mqttSink.GetCursor(Lane.Normal) >= before + 2, Timeout);
-            await Task.Delay(1500);
 
-            var all = await AllAsync();
+            // A sentinel published after the broker acknowledged the sink's publications reaches the capture source
+            // after them: once it is stored, a failed loop guard would have re-captured them already.
+            var sentinel = $"{device}-sentinel/done";
+            await MqttTestClient.PublishWithMosquittoPubAsync(broker, sentinel, "1");
+            await MqttTestStore.WaitUntilAsync(() => AllAsync().Result.Any(r => r.Key == sentinel), Timeout);
+
+            var all = (await AllAsync()).Where(r => r.Key != sentinel).ToList();
             var captured = all.Skip(before).ToList();
             Assert.Equal(2, captured.Count);
             Assert.Equal(("telemetry.temperature", $"{device}-sensors/kitchen/temperature", "mqtt"), (captured[0].Type, captured[0].Key, captured[0].Source));

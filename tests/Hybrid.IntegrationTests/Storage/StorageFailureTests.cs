@@ -37,7 +37,7 @@ public sealed class StorageOutageTests
     public async Task AzuriteKilled_OperationsFailAfterBoundedRetries_ThenRestartedAzuriteWorksWithSameClient()
     {
         await using var azurite = await AzuriteServer.StartAsync();
-        var log = new RecordingLogger();
+        var log = new RecordingLogger<StorageOutageTests>();
         using var clients = new StorageClients(azurite.ConnectionString, maxRetries: 2, log);
         await clients.Queues.CreateQueueIfNotExistsAsync("outage", default);
         await clients.Tables.CreateTableIfNotExistsAsync("outage", default);
@@ -48,8 +48,8 @@ public sealed class StorageOutageTests
         log.Clear();
         var put = await Assert.ThrowsAsync<StorageUnavailableException>(() => clients.Queues.TryPutMessageAsync("outage", "during"u8.ToArray(), default));
         var get = await Assert.ThrowsAsync<StorageUnavailableException>(() => clients.Tables.GetEntityAsync("outage", "d", "e", default));
-        var retries = log.Events.Where(e => e.Id == 3001).ToList();
-        var failures = log.Events.Where(e => e.Id == 3002).ToList();
+        var retries = log.Entries.Where(e => e.Id == 3001).ToList();
+        var failures = log.Entries.Where(e => e.Id == 3002).ToList();
 
         Assert.Contains("after 3 attempt(s)", put.Message, StringComparison.Ordinal);
         Assert.IsType<HttpRequestException>(put.InnerException);

@@ -1,6 +1,7 @@
 using System.Net;
 using Hybrid.Functions.Ingest;
 using Hybrid.Functions.Storage;
+using Hybrid.Testing;
 
 namespace Hybrid.IntegrationTests.Storage;
 
@@ -13,7 +14,7 @@ public sealed class StorageTransportRetryTests
         using var server = new ScriptedHttpServer(
             [(HttpStatusCode.ServiceUnavailable, "ServerBusy"), (HttpStatusCode.InternalServerError, "InternalError")],
             (HttpStatusCode.Created, null));
-        var log = new RecordingLogger();
+        var log = new RecordingLogger<StorageTransportRetryTests>();
         using var clients = new StorageClients(server.ConnectionString, maxRetries: 2, log);
 
         Assert.True(await clients.Queues.TryPutMessageAsync("telemetry", "m"u8.ToArray(), default));
@@ -22,7 +23,7 @@ public sealed class StorageTransportRetryTests
         Assert.Equal(3, requests.Length);
         Assert.All(requests, r => Assert.Equal(("POST", "/devstoreaccount1/telemetry/messages"), (r.Method, r.Path)));
         Assert.All(requests, r => Assert.StartsWith("SharedKey devstoreaccount1:", r.Authorization, StringComparison.Ordinal));
-        Assert.Equal(2, log.Events.Count(e => e.Id == 3001));
+        Assert.Equal(2, log.Entries.Count(e => e.Id == 3001));
     }
 
     [Fact]

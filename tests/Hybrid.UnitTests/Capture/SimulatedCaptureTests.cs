@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Hybrid.Edge.Capture;
 using Hybrid.Edge.Store;
+using Hybrid.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -38,8 +39,17 @@ public sealed class SimulatedCaptureTests
             for (var attempt = 0; attempt < 10 && writer.Readings.Count < 2 * tick; attempt++)
             {
                 time.Advance(TimeSpan.FromSeconds(5));
-                await WaitForAsync(() => writer.Readings.Count >= 2 * tick, TimeSpan.FromSeconds(2));
+                try
+                {
+                    await Eventually.UntilAsync(() => writer.Readings.Count >= 2 * tick, TimeSpan.FromSeconds(1));
+                }
+                catch (TimeoutException)
+                {
+                    // The timer did not exist yet when time advanced: advance again.
+                }
             }
+
+            Assert.True(writer.Readings.Count >= 2 * tick, $"tick {tick}: {writer.Readings.Count} readings after 10 advances");
         }
 
         await service.StopAsync(CancellationToken.None);
@@ -111,15 +121,5 @@ public sealed class SimulatedCaptureTests
 
         Assert.All(values, v => Assert.InRange(v, -1, 1));
         Assert.True(values.Distinct().Count() > 100, "the value should wander, not stay put");
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan limit)
-    {
-        var waited = TimeSpan.Zero;
-        while (!condition() && waited < limit)
-        {
-            await Task.Delay(10);
-            waited += TimeSpan.FromMilliseconds(10);
-        }
     }
 }

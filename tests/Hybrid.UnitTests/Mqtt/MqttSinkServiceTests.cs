@@ -20,7 +20,7 @@ public sealed class MqttSinkServiceTests
         await using var store = TestStores.Create(dir.Path, sinks: MqttSinkService.SinkName);
         await TestStores.WriteAsync(store, Enumerable.Range(1, 5).Select(i => TestStores.Reading(key: $"r{i}")));
         var clients = new ClientFactory(failOnPublishNumber: 3);
-        var logger = new ListLogger<MqttSinkService>();
+        var logger = new RecordingLogger<MqttSinkService>();
         var mqtt = new MqttOptions { ReconnectMin = TimeSpan.FromMilliseconds(50), HealthInterval = TimeSpan.Zero };
         var agent = new AgentOptions { DeviceId = "pi", DataDirectory = dir.Path };
         using var services = new ServiceCollection().AddSingleton(store).BuildServiceProvider();
@@ -35,7 +35,7 @@ public sealed class MqttSinkServiceTests
         Assert.Equal(2, clients.Created);
         // The first client acknowledged 1 and 2 and threw on 3; the restarted sink began after the saved cursor.
         Assert.Equal([1L, 2, 3, 4, 5], clients.Acknowledged.Order());
-        Assert.Contains(logger.Entries, e => e.Id.Id == 10);
+        Assert.Contains(logger.Entries, e => e.Id == 10);
     }
 
     /// <summary>Hands out clients that acknowledge at once; the first one throws on its N-th publish.</summary>

@@ -22,6 +22,7 @@ public sealed class MqttSinkTests
         await client.WaitForPublishesAsync(5);
         client.Complete(2, PublishResult.Acknowledged);
         client.Complete(3, PublishResult.Acknowledged);
+        await log.UntilSinkWentRoundAsync();
         Assert.Equal(0, log.Cursor);
 
         client.Complete(1, PublishResult.Acknowledged);
@@ -29,6 +30,7 @@ public sealed class MqttSinkTests
         Assert.Equal(3, log.Cursor);
 
         client.Complete(5, PublishResult.Acknowledged);
+        await log.UntilSinkWentRoundAsync();
         Assert.Equal(3, log.Cursor);
         client.Complete(4, PublishResult.Acknowledged);
         await log.WaitForCursorAsync(5);
@@ -100,6 +102,8 @@ public sealed class MqttSinkTests
             .ToList();
 
         private long _cursor;
+        private int _waits;
+        private TaskCompletionSource _nudge = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public long Cursor => Interlocked.Read(ref _cursor);
 
@@ -134,19 +138,28 @@ public sealed class MqttSinkTests
 
         public async ValueTask WaitForReadingsAsync(long afterSeqHigh, long afterSeqNormal, CancellationToken cancellationToken)
         {
+            var nudge = Volatile.Read(ref _nudge).Task;
+            Interlocked.Increment(ref _waits);
             if (afterSeqNormal >= _readings.Count)
             {
-                await Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
+                await nudge.WaitAsync(cancellationToken);
             }
+        }
+
+        /// <summary>
+        /// Wakes the sink as a new reading would (there is none) and returns once it went round its loop and waits
+        /// again: every completion handed to it before this call has been consumed, so asserts after it are not racy.
+        /// </summary>
+        public async Task UntilSinkWentRoundAsync()
+        {
+            var waits = Volatile.Read(ref _waits);
+            Interlocked.Exchange(ref _nudge, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            await Hybrid.Testing.Eventually.UntilAsync(() => Volatile.Read(ref _waits) > waits, Timeout);
         }
 
         public async Task WaitForCursorAsync(long seq)
         {
-            for (var i = 0; i < 500 && Cursor < seq; i++)
-            {
-                await Task.Delay(20);
-            }
-
+            await Hybrid.Testing.Eventually.UntilAsync(() => Cursor >= seq, Timeout, () => $"cursor {Cursor}");
             Assert.Equal(seq, Cursor);
         }
     }

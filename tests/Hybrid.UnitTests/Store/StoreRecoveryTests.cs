@@ -31,7 +31,7 @@ public sealed class StoreRecoveryTests
         }
 
         var corruptBytes = await File.ReadAllBytesAsync(path);
-        var logger = new ListLogger<ReadingStore>();
+        var logger = new RecordingLogger<ReadingStore>();
         await using (var store = TestStores.Create(dir.Path, logger: logger))
         {
             Assert.NotNull(store.QuarantinedTo);
@@ -39,7 +39,7 @@ public sealed class StoreRecoveryTests
             Assert.Matches(@"store\.db\.corrupt-\d{8}T\d{6}Z$", store.QuarantinedTo);
             Assert.NotEqual(oldEpoch, store.GetLane(Lane.Normal).Epoch);
             Assert.Equal(0, store.GetLane(Lane.Normal).HeadSeq);
-            var error = Assert.Single(logger.Entries, e => e.Id.Id == 1001);
+            var error = Assert.Single(logger.Entries, e => e.Id == 1001);
             Assert.Equal(LogLevel.Error, error.Level);
             Assert.Contains(store.QuarantinedTo, error.Message, StringComparison.Ordinal);
 
@@ -85,7 +85,7 @@ public sealed class StoreRecoveryTests
     public async Task DiskFull_RejectNew_IsReportedAndRetried_ThenWritesResumeOnceDeliveredRowsAreDeleted()
     {
         using var dir = new TempDirectory("store-full");
-        var logger = new ListLogger<ReadingStore>();
+        var logger = new RecordingLogger<ReadingStore>();
 
         // max_page_count caps the file at 60 pages of 4 KiB: SQLite then fails commits with SQLITE_FULL like a full disk.
         await using var store = TestStores.Create(dir.Path, o => (o.MaxPageCount, o.CapacityPolicy, o.DiskFullRetryInterval, o.CommitMaxReadings) = (60, "reject-new", TimeSpan.FromMilliseconds(20), 50), logger: logger, sinks: "uplink");
@@ -101,7 +101,7 @@ public sealed class StoreRecoveryTests
 
         Assert.True(SpinWait.SpinUntil(() => store.Writer.DiskFull, TimeSpan.FromSeconds(20)), "the writer reports the full disk");
         Assert.True(store.Counters.DiskFullEvents > 0);
-        Assert.Contains(logger.Entries, e => e.Id.Id == 1003 && e.Level == LogLevel.Error);
+        Assert.Contains(logger.Entries, e => e.Id == 1003 && e.Level == LogLevel.Error);
         var storedWhileFull = TestStores.Rows(store.Path, Lane.Normal).Count;
         Assert.InRange(storedWhileFull, 1, 399);
 
@@ -124,7 +124,7 @@ public sealed class StoreRecoveryTests
         await store.Writer.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(accepted, delivered);
         Assert.False(store.Writer.DiskFull);
-        Assert.Contains(logger.Entries, e => e.Id.Id == 1004);
+        Assert.Contains(logger.Entries, e => e.Id == 1004);
         Assert.Equal(0, store.Counters.TotalDropped);
     }
 

@@ -46,7 +46,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
 
     public UplinkStatus Status { get; } = new();
 
-    public ListLogger<UplinkSink> Logger { get; } = new();
+    public RecordingLogger<UplinkSink> Logger { get; } = new();
 
     public string DatabasePath => Store.Path;
 

@@ -171,14 +171,14 @@ public sealed class UplinkSinkTests
         Assert.Equal(0, uplink.Log.GetCursor(Lane.Normal));
         Assert.Empty(DeadLetters(uplink));
         Assert.Contains(setting, uplink.Status.Held, StringComparison.Ordinal);
-        Assert.Equal(1, uplink.Logger.Entries.Count(e => e.Id.Id == 3005));
-        Assert.Contains(uplink.Logger.Entries, e => e.Id.Id == 3005 && e.Message.Contains(setting, StringComparison.Ordinal));
+        Assert.Equal(1, uplink.Logger.Entries.Count(e => e.Id == 3005));
+        Assert.Contains(uplink.Logger.Entries, e => e.Id == 3005 && e.Message.Contains(setting, StringComparison.Ordinal));
 
         Volatile.Write(ref fixedNow, true);
         await uplink.UntilCursorAsync(Lane.Normal, 6);
 
         Assert.Null(uplink.Status.Held);
-        Assert.Contains(uplink.Logger.Entries, e => e.Id.Id == 3006);
+        Assert.Contains(uplink.Logger.Entries, e => e.Id == 3006);
         Assert.Empty(DeadLetters(uplink));
     }
 
