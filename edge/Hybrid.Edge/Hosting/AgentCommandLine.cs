@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hybrid.Edge.Capture;
 using Microsoft.Extensions.Hosting;
 
 namespace Hybrid.Edge.Hosting;
@@ -17,8 +18,13 @@ internal static class AgentCommandLine
         var root = new RootCommand("Hybrid edge agent: capture readings, keep them in a store-and-forward log, forward them to MQTT and the cloud.");
         root.Options.Add(configOption);
 
+        var stdinOption = new Option<bool>("--stdin")
+        {
+            Description = "Also capture JSON lines from standard input (e.g. some-scanner | hybrid-edge run --stdin); the end of input stops only this source.",
+        };
         var run = new Command("run", "Run the agent until SIGTERM or Ctrl+C.");
-        run.SetAction((parse, ct) => RunAsync(parse.GetValue(configOption), ct));
+        run.Options.Add(stdinOption);
+        run.SetAction((parse, ct) => RunAsync(parse.GetValue(configOption), parse.GetValue(stdinOption), ct));
         root.Subcommands.Add(run);
 
         var config = new Command("config", "Inspect the configuration.");
@@ -29,9 +35,10 @@ internal static class AgentCommandLine
         return root;
     }
 
-    private static async Task<int> RunAsync(FileInfo? configFile, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(FileInfo? configFile, bool stdin, CancellationToken cancellationToken)
     {
-        using var host = AgentHost.CreateBuilder(configFile?.FullName).Build();
+        var switches = stdin ? new Dictionary<string, string?> { [$"{StdinCaptureOptions.SectionName}:{nameof(StdinCaptureOptions.Enabled)}"] = "true" } : null;
+        using var host = AgentHost.CreateBuilder(configFile?.FullName, switches).Build();
         // Validated here rather than by the host's start: that throws an AggregateException when two sections fail.
         var failures = AgentHost.Validate(host.Services);
         if (failures.Count > 0)

@@ -15,9 +15,10 @@ internal static class AgentHost
 {
     /// <summary>
     /// Configuration sources, later wins: <c>appsettings.json</c> beside the executable, the file given with
-    /// <c>--config</c>, then environment variables (<c>Hybrid__Agent__DeviceId</c>, …).
+    /// <c>--config</c>, environment variables (<c>Hybrid__Agent__DeviceId</c>, …), then command-line switches
+    /// (<paramref name="switches"/>, e.g. <c>--stdin</c>).
     /// </summary>
-    public static HostApplicationBuilder CreateBuilder(string? configFile)
+    public static HostApplicationBuilder CreateBuilder(string? configFile, IReadOnlyDictionary<string, string?>? switches = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -31,6 +32,10 @@ internal static class AgentHost
         }
 
         builder.Configuration.AddEnvironmentVariables();
+        if (switches is { Count: > 0 })
+        {
+            builder.Configuration.AddInMemoryCollection(switches);
+        }
 
         ConfigureLogging(builder);
         builder.Services.AddSystemd();

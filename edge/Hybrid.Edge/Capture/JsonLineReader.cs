@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Hybrid.Edge.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Hybrid.Edge.Capture;
+
+/// <summary>
+/// Reads newline-separated JSON from a stream until it ends and writes each object as a reading, never blocking on
+/// the store. A line that is not a reading is counted and logged (throttled), never fatal.
+/// </summary>
+internal sealed class JsonLineReader(string sourceName, JsonLineMapper mapper, IReadingWriter writer, LineSourceCounters counters, LogThrottle throttle, ILogger logger)
+{
+    /// <summary>Reads until the end of <paramref name="stream"/> (or cancellation).</summary>
+    public async Task ReadToEndAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
+        var skipping = false;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                if (skipping && SkipPastNewline(ref buffer))
+                {
+                    skipping = false;
+                }
+
+                while (!skipping && TryReadLine(ref buffer, out var line))
+                {
+                    Handle(line);
+                }
+
+                if (!skipping && buffer.Length > JsonLineMapper.MaxLineBytes)
+                {
+                    // No newline within the limit: refuse the line once and drop the rest of it as it arrives.
+                    Refuse($"line longer than {JsonLineMapper.MaxLineBytes} bytes");
+                    skipping = true;
+                    buffer = buffer.Slice(buffer.End);
+                }
+
+                if (result.IsCompleted)
+                {
+                    if (!skipping && !buffer.IsEmpty)
+                    {
+                        Handle(buffer);
+                    }
+
+                    reader.AdvanceTo(buffer.End);
+                    return;
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops the buffer up to and including the next newline; false (all dropped) when there is none yet.</summary>
+    private static bool SkipPastNewline(ref ReadOnlySequence<byte> buffer)
+    {
+        var newline = buffer.PositionOf((byte)'\n');
+        if (newline is null)
+        {
+            buffer = buffer.Slice(buffer.End);
+            return false;
+        }
+
+        buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
+        return true;
+    }
+
+    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    {
+        var newline = buffer.PositionOf((byte)'\n');
+        if (newline is null)
+        {
+            line = default;
+            return false;
+        }
+
+        line = buffer.Slice(0, newline.Value);
+        buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
+        return true;
+    }
+
+    private void Handle(ReadOnlySequence<byte> line)
+    {
+        var span = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
+        if (span.Trim(" \t\r"u8).IsEmpty)
+        {
+            return;
+        }
+
+        counters.AddLine();
+        if (!mapper.TryMap(span, out var reading, out var error))
+        {
+            Refuse(error!);
+            return;
+        }
+
+        if (writer.TryWrite(reading))
+        {
+            counters.AddReading();
+        }
+        else
+        {
+            counters.AddDropped();
+        }
+    }
+
+    private void Refuse(string reason)
+    {
+        counters.AddRefused();
+        if (throttle.TryEnter(out var suppressed))
+        {
+            CaptureLog.LineRefused(logger, sourceName, reason, counters.Refused, suppressed);
+        }
+    }
+}
