@@ -63,4 +63,28 @@ internal static class StoreSql
 
     /// <summary>Saves one drop counter's total.</summary>
     public const string SaveDrop = "INSERT INTO drops (reason, count) VALUES ($reason, $count) ON CONFLICT (reason) DO UPDATE SET count = excluded.count";
+
+    /// <summary>For <c>status</c> from the file: every sink that ever saved a cursor, with its cursor per lane.</summary>
+    public const string AllCursors = "SELECT sink, lane, seq FROM cursors ORDER BY sink, lane";
+
+    /// <summary>For <c>status</c> from the file: dead letters per sink.</summary>
+    public const string DeadLettersPerSink = "SELECT sink, count(*) FROM dead_letters GROUP BY sink";
+
+    /// <summary>The ts of the first reading of a lane after <c>$after</c>.</summary>
+    public static string FirstTsAfter(Lane lane) => $"SELECT ts FROM {StoreSchema.LogTable(lane)} WHERE seq > $after ORDER BY seq LIMIT 1";
+
+    /// <summary>Dead letters matching the filter parameters (each may be null), oldest first.</summary>
+    public const string ListDeadLetters = """
+        SELECT id, sink, lane, seq, reason, at, type, ts, source, key, length(payload) FROM dead_letters
+        WHERE ($sink IS NULL OR sink = $sink) AND ($lane IS NULL OR lane = $lane) AND ($reason IS NULL OR instr(reason, $reason) > 0)
+          AND ($from IS NULL OR seq >= $from) AND ($to IS NULL OR seq <= $to)
+        ORDER BY id
+        """;
+
+    /// <summary>Deletes the dead letters matching the same filter parameters.</summary>
+    public const string PurgeDeadLetters = """
+        DELETE FROM dead_letters
+        WHERE ($sink IS NULL OR sink = $sink) AND ($lane IS NULL OR lane = $lane) AND ($reason IS NULL OR instr(reason, $reason) > 0)
+          AND ($from IS NULL OR seq >= $from) AND ($to IS NULL OR seq <= $to)
+        """;
 }

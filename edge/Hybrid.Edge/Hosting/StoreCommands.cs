@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Hybrid.Edge.Store;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Hybrid.Edge.Hosting;
+
+/// <summary>
+/// <c>status</c> and <c>deadletter list|purge</c>: read (or edit) the store file named by the same configuration as
+/// <c>run</c>, beside a running agent or without one. Exit codes: 0 done, 1 no store or it cannot be read, 2 a bad
+/// argument or configuration.
+/// </summary>
+internal static class StoreCommands
+{
+    public const int Done = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+
+    public static int Status(FileInfo? configFile, bool json, TextWriter output, TextWriter error) =>
+        WithStore(configFile, readOnly: true, error, inspector =>
+        {
+            var report = inspector.Report(TimeProvider.System.GetUtcNow());
+            output.WriteLine(json ? JsonSerializer.Serialize(report, CliJsonContext.Default.StoreReport) : FormatStatus(report));
+            return Done;
+        });
+
+    public static int ListDeadLetters(FileInfo? configFile, DeadLetterFilter filter, bool json, TextWriter output, TextWriter error) =>
+        WithStore(configFile, readOnly: true, error, inspector =>
+        {
+            var records = inspector.ListDeadLetters(filter).ToList();
+            output.WriteLine(json ? JsonSerializer.Serialize(records, CliJsonContext.Default.ListDeadLetterRecord) : FormatDeadLetters(records));
+            return Done;
+        });
+
+    public static int PurgeDeadLetters(FileInfo? configFile, DeadLetterFilter filter, bool all, TextWriter output, TextWriter error)
+    {
+        if (filter.IsEmpty && !all)
+        {
+            error.WriteLine("deadletter purge needs a filter (--sink, --lane, --reason, --from, --to) or --all.");
+            return Usage;
+        }
+
+        return WithStore(configFile, readOnly: false, error, inspector =>
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"purged {inspector.PurgeDeadLetters(filter)} dead letters"));
+            return Done;
+        });
+    }
+
+    private static int WithStore(FileInfo? configFile, bool readOnly, TextWriter error, Func<StoreInspector, int> action)
+    {
+        string path;
+        using (var host = AgentHost.CreateBuilder(configFile?.FullName).Build())
+        {
+            var failures = AgentHost.Validate(host.Services);
+            if (failures.Count > 0)
+            {
+                foreach (var failure in failures)
+                {
+                    error.WriteLine($"config error: {failure}");
+                }
+
+                return Usage;
+            }
+
+            var agent = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
+            var store = host.Services.GetRequiredService<IOptions<StoreOptions>>().Value;
+            path = Path.GetFullPath(Path.Combine(agent.DataDirectory, store.FileName));
+        }
+
+        try
+        {
+            using var inspector = StoreInspector.Open(path, readOnly);
+            return action(inspector);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or SqliteException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: {ex.Message}");
+            return Failed;
+        }
+    }
+
+    private static string FormatStatus(StoreReport report)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(c, $"store {report.Path}   device {report.DeviceId ?? "-"}   schema v{report.SchemaVersion}");
+        text.AppendLine();
+        text.AppendLine(c, $"{"lane",-8}{"epoch",-28}{"seqs",-24}{"rows",12}{"bytes",16}");
+        foreach (var lane in report.Lanes)
+        {
+            var seqs = lane.Rows > 0 ? $"{lane.FirstSeq}..{lane.HeadSeq}" : $"empty (next {lane.HeadSeq + 1})";
+            text.AppendLine(c, $"{lane.Lane,-8}{lane.Epoch,-28}{seqs,-24}{lane.Rows,12:N0}{lane.Bytes,16:N0}");
+        }
+
+        text.AppendLine();
+        text.AppendLine(c, $"{"sink",-12}{"lane",-8}{"cursor",14}{"backlog",14}{"oldest",12}{"dead letters",16}");
+        foreach (var sink in report.Sinks)
+        {
+            foreach (var lane in sink.Lanes)
+            {
+                var oldest = lane.OldestAgeSeconds is { } age ? age.ToString("0.0", c) + " s" : "-";
+                text.AppendLine(c, $"{sink.Sink,-12}{lane.Lane,-8}{lane.Cursor,14}{lane.Backlog,14:N0}{oldest,12}{(lane.Lane == "high" ? sink.DeadLetters.ToString("N0", c) : ""),16}");
+            }
+        }
+
+        if (report.Sinks.Count == 0)
+        {
+            text.AppendLine("(no sink has saved a cursor yet)");
+        }
+
+        text.AppendLine();
+        text.Append("dropped since the store was created:");
+        foreach (var (reason, count) in report.Dropped)
+        {
+            text.Append(c, $" {reason}={count}");
+        }
+
+        return text.ToString();
+    }
+
+    private static string FormatDeadLetters(List<DeadLetterRecord> records)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(c, $"{"id",8}  {"sink",-10}{"lane",-8}{"seq",12}  {"at (UTC)",-20}{"type",-28}{"key",-16}reason");
+        foreach (var r in records)
+        {
+            text.AppendLine(c, $"{r.Id,8}  {r.Sink,-10}{r.Lane,-8}{r.Seq,12}  {r.At.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss}{r.Type ?? "-",-28}{r.Key ?? "-",-16}{r.Reason}");
+        }
+
+        text.Append(c, $"{records.Count} dead letters");
+        return text.ToString();
+    }
+}
