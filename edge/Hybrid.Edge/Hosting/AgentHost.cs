@@ -46,6 +46,7 @@ internal static class AgentHost
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<AgentLifetimeLogger>();
+        builder.Services.AddHostedService<SystemdWatchdog>();
         builder.Services.AddStore(builder.Configuration);
         builder.Services.AddMqtt(builder.Configuration);
         builder.Services.AddUplink(builder.Configuration);

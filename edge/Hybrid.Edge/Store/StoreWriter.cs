@@ -61,6 +61,9 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     /// <summary>Readings waiting in the channel.</summary>
     public int QueuedReadings => _channel.Reader.Count;
 
+    /// <summary>True from <see cref="Start"/> until the loop ends (completed, or failed on a fault it cannot handle).</summary>
+    public bool IsRunning => _pruner is not null && !_loop.IsCompleted;
+
     /// <summary>True while commits fail because the disk (or the page cap) is full.</summary>
     public bool DiskFull => _diskFull;
 
