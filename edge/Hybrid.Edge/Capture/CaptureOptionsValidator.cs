@@ -1,4 +1,5 @@
 using Hybrid.Contracts;
+using Hybrid.Edge.Hosting;
 using Hybrid.Edge.Store;
 using Microsoft.Extensions.Options;
 
@@ -31,15 +32,8 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<ExecCaptureOpti
             }
 
             CheckLine(failures, setting, source, source.EffectiveType);
-            if (source.RestartMin < TimeSpan.FromMilliseconds(10) || source.RestartMin > TimeSpan.FromHours(1))
-            {
-                failures.Add($"{setting}:RestartMin ({source.RestartMin}) must be 00:00:00.010 to 01:00:00, e.g. 00:00:01.");
-            }
-
-            if (source.RestartMax < source.RestartMin || source.RestartMax > TimeSpan.FromHours(1))
-            {
-                failures.Add($"{setting}:RestartMax ({source.RestartMax}) must be RestartMin to 01:00:00, e.g. 00:01:00.");
-            }
+            DurationRule.Check(failures, $"{setting}:RestartMin", source.RestartMin, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:00:01");
+            DurationRule.Check(failures, $"{setting}:RestartMax", source.RestartMax, source.RestartMin, TimeSpan.FromHours(1), "00:01:00");
         }
 
         return Result(failures);
@@ -56,9 +50,9 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<ExecCaptureOpti
     public ValidateOptionsResult Validate(string? name, SystemCaptureOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Interval < TimeSpan.FromSeconds(1) || options.Interval > TimeSpan.FromDays(1)
-            ? ValidateOptionsResult.Fail($"{SystemCaptureOptions.SectionName}:Interval ({options.Interval}) must be 00:00:01 to 1.00:00:00, e.g. 00:01:00.")
-            : ValidateOptionsResult.Success;
+        var failures = new List<string>();
+        DurationRule.Check(failures, $"{SystemCaptureOptions.SectionName}:Interval", options.Interval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), "00:01:00");
+        return Result(failures);
     }
 
     private static void CheckLine(List<string> failures, string setting, JsonLineOptions options, string effectiveType)

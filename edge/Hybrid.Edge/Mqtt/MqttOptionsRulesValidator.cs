@@ -1,4 +1,5 @@
 using Hybrid.Contracts;
+using Hybrid.Edge.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Hybrid.Edge.Mqtt;
@@ -24,11 +25,11 @@ internal sealed class MqttOptionsRulesValidator : IValidateOptions<MqttOptions>
             failures.Add($"Hybrid:Mqtt:Qos ({options.Qos}) must be 0, 1 or 2.");
         }
 
-        CheckRange(failures, "KeepAlive", options.KeepAlive, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1), "00:00:30");
-        CheckRange(failures, "ReconnectMin", options.ReconnectMin, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:00:01");
-        CheckRange(failures, "ReconnectMax", options.ReconnectMax, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:01:00");
-        CheckRange(failures, "ConnectTimeout", options.ConnectTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), "00:00:10");
-        CheckRange(failures, "HealthInterval", options.HealthInterval, TimeSpan.Zero, TimeSpan.FromDays(1), "00:01:00 (00:00:00 turns it off)");
+        DurationRule.Check(failures, "Hybrid:Mqtt:KeepAlive", options.KeepAlive, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1), "00:00:30");
+        DurationRule.Check(failures, "Hybrid:Mqtt:ReconnectMin", options.ReconnectMin, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:00:01");
+        DurationRule.Check(failures, "Hybrid:Mqtt:ReconnectMax", options.ReconnectMax, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:01:00");
+        DurationRule.Check(failures, "Hybrid:Mqtt:ConnectTimeout", options.ConnectTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), "00:00:10");
+        DurationRule.Check(failures, "Hybrid:Mqtt:HealthInterval", options.HealthInterval, TimeSpan.Zero, TimeSpan.FromDays(1), "00:01:00 (00:00:00 turns it off)");
         if (options.ReconnectMax < options.ReconnectMin)
         {
             failures.Add($"Hybrid:Mqtt:ReconnectMax ({options.ReconnectMax}) must not be below Hybrid:Mqtt:ReconnectMin ({options.ReconnectMin}).");
@@ -109,13 +110,6 @@ internal sealed class MqttOptionsRulesValidator : IValidateOptions<MqttOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void CheckRange(List<string> failures, string setting, TimeSpan value, TimeSpan min, TimeSpan max, string example)
-    {
-        if (value < min || value > max)
-        {
-            failures.Add($"Hybrid:Mqtt:{setting} ({value}) must be between {min} and {max}, e.g. {example}.");
-        }
-    }
 
     private static void CheckFile(List<string> failures, string setting, string path)
     {

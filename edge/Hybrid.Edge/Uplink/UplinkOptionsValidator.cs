@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hybrid.Contracts;
+using Hybrid.Edge.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Hybrid.Edge.Uplink;
@@ -33,14 +34,14 @@ internal sealed class UplinkOptionsValidator : IValidateOptions<UplinkOptions>
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"Hybrid:Uplink:MaxBatchBytes ({options.MaxBatchBytes}) must be 1024 to {MaxBatchBytesLimit}, e.g. 1048576."));
         }
 
-        CheckRange(failures, "Linger", options.Linger, TimeSpan.Zero, TimeSpan.FromMinutes(10), "00:00:00.200");
-        CheckRange(failures, "AttemptTimeout", options.AttemptTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), "00:00:30");
-        CheckRange(failures, "RetryMin", options.RetryMin, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:00:01");
-        CheckRange(failures, "RetryMax", options.RetryMax, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:01:00");
-        CheckRange(failures, "MaxRetryAfter", options.MaxRetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), "00:10:00");
-        CheckRange(failures, "BreakerSamplingDuration", options.BreakerSamplingDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1), "00:00:30");
-        CheckRange(failures, "BreakerBreakDuration", options.BreakerBreakDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1), "00:00:30");
-        CheckRange(failures, "ShutdownGrace", options.ShutdownGrace, TimeSpan.Zero, TimeSpan.FromMinutes(5), "00:00:20");
+        DurationRule.Check(failures, "Hybrid:Uplink:Linger", options.Linger, TimeSpan.Zero, TimeSpan.FromMinutes(10), "00:00:00.200");
+        DurationRule.Check(failures, "Hybrid:Uplink:AttemptTimeout", options.AttemptTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), "00:00:30");
+        DurationRule.Check(failures, "Hybrid:Uplink:RetryMin", options.RetryMin, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:00:01");
+        DurationRule.Check(failures, "Hybrid:Uplink:RetryMax", options.RetryMax, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), "00:01:00");
+        DurationRule.Check(failures, "Hybrid:Uplink:MaxRetryAfter", options.MaxRetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), "00:10:00");
+        DurationRule.Check(failures, "Hybrid:Uplink:BreakerSamplingDuration", options.BreakerSamplingDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1), "00:00:30");
+        DurationRule.Check(failures, "Hybrid:Uplink:BreakerBreakDuration", options.BreakerBreakDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1), "00:00:30");
+        DurationRule.Check(failures, "Hybrid:Uplink:ShutdownGrace", options.ShutdownGrace, TimeSpan.Zero, TimeSpan.FromMinutes(5), "00:00:20");
         if (options.RetryMax < options.RetryMin)
         {
             failures.Add($"Hybrid:Uplink:RetryMax ({options.RetryMax}) must not be below Hybrid:Uplink:RetryMin ({options.RetryMin}).");
@@ -73,14 +74,6 @@ internal sealed class UplinkOptionsValidator : IValidateOptions<UplinkOptions>
         {
             // A key in the URL would end up in logs; the key has its own setting and goes in a header.
             failures.Add("Hybrid:Uplink:Url must not carry credentials (user info or ?code=); put the key in Hybrid:Uplink:FunctionKey.");
-        }
-    }
-
-    private static void CheckRange(List<string> failures, string setting, TimeSpan value, TimeSpan min, TimeSpan max, string example)
-    {
-        if (value < min || value > max)
-        {
-            failures.Add($"Hybrid:Uplink:{setting} ({value}) must be {min} to {max}, e.g. {example}.");
         }
     }
 }
