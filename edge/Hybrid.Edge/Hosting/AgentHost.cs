@@ -1,5 +1,6 @@
 using Hybrid.Edge.Capture;
 using Hybrid.Edge.Mqtt;
+using Hybrid.Edge.Status;
 using Hybrid.Edge.Store;
 using Hybrid.Edge.Uplink;
 using Microsoft.Extensions.Configuration;
@@ -51,6 +52,7 @@ internal static class AgentHost
         builder.Services.AddMqtt(builder.Configuration);
         builder.Services.AddUplink(builder.Configuration);
         builder.Services.AddCapture(builder.Configuration);
+        builder.Services.AddStatusEndpoint(builder.Configuration);
         return builder;
     }
 

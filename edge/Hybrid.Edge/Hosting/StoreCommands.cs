@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Hybrid.Edge.Status;
 using Hybrid.Edge.Store;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,9 +10,9 @@ using Microsoft.Extensions.Options;
 namespace Hybrid.Edge.Hosting;
 
 /// <summary>
-/// <c>status</c> and <c>deadletter list|purge</c>: read (or edit) the store file named by the same configuration as
-/// <c>run</c>, beside a running agent or without one. Exit codes: 0 done, 1 no store or it cannot be read, 2 a bad
-/// argument or configuration.
+/// <c>status</c> (from the running agent's endpoint, else the store file) and <c>deadletter list|purge</c> (the store
+/// file named by the same configuration as <c>run</c>, beside a running agent or without one). Exit codes: 0 done,
+/// 1 no store or it cannot be read, 2 a bad argument or configuration.
 /// </summary>
 internal static class StoreCommands
 {
@@ -19,13 +20,82 @@ internal static class StoreCommands
     public const int Failed = 1;
     public const int Usage = 2;
 
-    public static int Status(FileInfo? configFile, bool json, TextWriter output, TextWriter error) =>
-        WithStore(configFile, readOnly: true, error, inspector =>
+    /// <summary>
+    /// Asks the running agent's status endpoint (<c>Hybrid:Status</c>); without an answer within a second, reads the
+    /// store file instead (and says so).
+    /// </summary>
+    public static int Status(FileInfo? configFile, bool json, TextWriter output, TextWriter error)
+    {
+        if (AskAgent(configFile) is { } live)
+        {
+            output.WriteLine(json ? live.Json : FormatLive(live.Document));
+            return Done;
+        }
+
+        return WithStore(configFile, readOnly: true, error, inspector =>
         {
             var report = inspector.Report(TimeProvider.System.GetUtcNow());
-            output.WriteLine(json ? JsonSerializer.Serialize(report, CliJsonContext.Default.StoreReport) : FormatStatus(report));
+            output.WriteLine(json ? JsonSerializer.Serialize(report, CliJsonContext.Default.StoreReport) : "(no agent answered on the status endpoint: read from the store file)\n" + FormatStatus(report));
             return Done;
         });
+    }
+
+    private static (StatusDocument Document, string Json)? AskAgent(FileInfo? configFile)
+    {
+        StatusOptions status;
+        using (var host = AgentHost.CreateBuilder(configFile?.FullName).Build())
+        {
+            if (AgentHost.Validate(host.Services).Count > 0)
+            {
+                return null;
+            }
+
+            status = host.Services.GetRequiredService<IOptions<StatusOptions>>().Value;
+        }
+
+        if (!status.Enabled)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+            var text = http.GetStringAsync(new Uri(new Uri(status.BaseUrl), "status")).GetAwaiter().GetResult();
+            return JsonSerializer.Deserialize(text, StatusJsonContext.Default.StatusDocument) is { } document ? (document, text) : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string FormatLive(StatusDocument live)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(c, $"agent running {TimeSpan.FromSeconds(Math.Round(live.UptimeSeconds))} as device {live.Device}");
+        if (live.Mqtt is { } mqtt)
+        {
+            text.AppendLine(c, $"mqtt    {mqtt.Connection}, published {mqtt.Published:N0}, acknowledged {mqtt.Acknowledged:N0}, inflight {mqtt.Inflight}");
+        }
+
+        if (live.Uplink is { } uplink)
+        {
+            text.AppendLine(c, $"uplink  breaker {uplink.Breaker}{(uplink.Held is { } held ? $", HELD: {held}" : "")}, accepted {uplink.Accepted:N0}, duplicates {uplink.Duplicates:N0}, dead-lettered {uplink.DeadLettered:N0}, retries {uplink.Retries:N0}");
+            if (uplink.LastError is { } last)
+            {
+                text.AppendLine(c, $"        last error: {last}");
+            }
+        }
+
+        foreach (var source in live.Capture)
+        {
+            text.AppendLine(c, $"capture {source.Source}: {source.Lines:N0} lines, {source.Readings:N0} stored, {source.Refused:N0} refused, {source.Dropped:N0} dropped");
+        }
+
+        return text.AppendLine().Append(FormatStatus(live.Store)).ToString();
+    }
 
     public static int ListDeadLetters(FileInfo? configFile, DeadLetterFilter filter, bool json, TextWriter output, TextWriter error) =>
         WithStore(configFile, readOnly: true, error, inspector =>

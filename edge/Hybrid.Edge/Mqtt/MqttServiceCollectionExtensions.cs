@@ -1,4 +1,5 @@
 using Hybrid.Edge.Capture;
+using Hybrid.Edge.Sinks;
 using Hybrid.Edge.Store;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,9 +20,11 @@ internal static class MqttServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsRulesValidator>();
         services.AddSingleton<IMqttClientFactory, MosquittoClientFactory>();
+        services.AddSingleton<MqttStatus>();
         if (configuration.GetSection(MqttOptions.SectionName).GetValue(nameof(MqttOptions.Enabled), true))
         {
             services.AddStoreSink(MqttSinkService.SinkName);
+            services.AddSingleton<ISinkStatus>(sp => sp.GetRequiredService<MqttStatus>());
         }
 
         services.AddHostedService<MqttSinkService>();

@@ -19,6 +19,7 @@ internal sealed class MqttSinkService(
     IServiceProvider services,
     IMqttClientFactory clients,
     IEnumerable<ISinkStatus> statuses,
+    MqttStatus status,
     TimeProvider time,
     ILogger<MqttSinkService> logger) : BackgroundService
 {
@@ -73,6 +74,7 @@ internal sealed class MqttSinkService(
                     Log.MqttSinkNoStore(logger);
                 }
 
+                status.Attach(sink?.Counters, client);
                 var health = new MqttHealth(device, sink?.Counters, store, statuses, time);
                 using var healthStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 var healthTask = PublishHealthAsync(client, health, mqtt.HealthTopic(device), mqtt.HealthInterval, healthStop.Token);
@@ -89,6 +91,7 @@ internal sealed class MqttSinkService(
             }
             finally
             {
+                status.Detach();
                 await client.DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
                 Log.MqttDisconnected(logger, Role);
             }

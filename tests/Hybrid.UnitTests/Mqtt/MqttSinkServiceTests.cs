@@ -24,7 +24,7 @@ public sealed class MqttSinkServiceTests
         var mqtt = new MqttOptions { ReconnectMin = TimeSpan.FromMilliseconds(50), HealthInterval = TimeSpan.Zero };
         var agent = new AgentOptions { DeviceId = "pi", DataDirectory = dir.Path };
         using var services = new ServiceCollection().AddSingleton(store).BuildServiceProvider();
-        using var service = new MqttSinkService(Options.Create(mqtt), Options.Create(agent), services, clients, [], TimeProvider.System, logger);
+        using var service = new MqttSinkService(Options.Create(mqtt), Options.Create(agent), services, clients, [], new MqttStatus(), TimeProvider.System, logger);
 
         await service.StartAsync(CancellationToken.None);
         await Eventually.UntilAsync(() => store.GetSink(MqttSinkService.SinkName).GetCursor(Lane.Normal) >= 5, TimeSpan.FromSeconds(10));
