@@ -59,6 +59,25 @@ internal sealed class CloudStack : IAsyncDisposable
         }
     }
 
+    /// <summary>An HTTP client for <see cref="App"/> (relative <c>api/ingest</c>), up to <paramref name="connections"/> connections.</summary>
+    public HttpClient CreateHttpClient(int connections) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+
+    /// <summary>POSTs one gzip batch body to <c>api/ingest</c> with the function key; throws unless the answer is 200.</summary>
+    public static async Task PostIngestAsync(HttpClient http, byte[] gzipBody, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(gzipBody);
+        content.Headers.ContentType = new("application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/ingest") { Content = content };
+        request.Headers.Add("x-functions-key", FunctionKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Transport.Dispose();

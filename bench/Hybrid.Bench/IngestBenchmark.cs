@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Hybrid.Contracts;
@@ -34,7 +33,7 @@ internal sealed class IngestBenchmark : IBenchmark
         MeasureCpu(items, payloadBytes);
         await using var stack = await CloudStack.StartAsync(cancellationToken);
         var app = stack.App;
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        using var http = stack.CreateHttpClient(256);
         var queues = stack.Queues;
         var options = new StorageOptions { ConnectionString = stack.Azurite.ConnectionString };
         var table = new TableWatermarkStore(new StorageTableClient(stack.Transport), Microsoft.Extensions.Options.Options.Create(options), NullLogger<TableWatermarkStore>.Instance);
@@ -162,21 +161,7 @@ internal sealed class IngestBenchmark : IBenchmark
             foreach (var body in deviceBodies)
             {
                 var sent = Stopwatch.GetTimestamp();
-                while (true)
-                {
-                    using var content = new ByteArrayContent(body);
-                    content.Headers.ContentType = new("application/json");
-                    content.Headers.ContentEncoding.Add("gzip");
-                    using var request = new HttpRequestMessage(HttpMethod.Post, "api/ingest") { Content = content };
-                    request.Headers.Add("x-functions-key", CloudStack.FunctionKey);
-                    using var response = await http.SendAsync(request, cancellationToken);
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        break;
-                    }
-
-                    throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
-                }
+                await CloudStack.PostIngestAsync(http, body, cancellationToken);
 
                 var elapsed = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
                 lock (latencies)

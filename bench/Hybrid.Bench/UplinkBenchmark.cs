@@ -26,6 +26,9 @@ namespace Hybrid.Bench;
 /// </summary>
 internal sealed class UplinkBenchmark : IBenchmark
 {
+    /// <summary>The device id of the bench's own POSTs of the agent's bodies.</summary>
+    private const string PostDevice = "bench-post";
+
     private static readonly TimeSpan CaptureInterval = TimeSpan.FromMilliseconds(10);
 
     /// <summary>How long the latency reader keeps reading after the capture window (a lingering batch still arrives).</summary>
@@ -42,6 +45,7 @@ internal sealed class UplinkBenchmark : IBenchmark
         var payloadBytes = Arg(args, "--payload", 200);
         var rate = Arg(args, "--rate", 1000);
         var seconds = Arg(args, "--seconds", 20);
+        var postBatches = Arg(args, "--post-batches", 200);
         var sensors = Math.Max(1, rate * (int)CaptureInterval.TotalMilliseconds / 1000);
         var agent = ArgText(args, "--agent") ?? await PublishAotAsync(cancellationToken);
         Console.WriteLine($"uplink bench: {runs} runs; drain a backlog of {backlog:N0} readings ({payloadBytes}-byte payloads) through the Function into Azurite vs. raw puts of the same messages; then {sensors} simulated sensors every {CaptureInterval.TotalMilliseconds} ms ({sensors * 1000 / (int)CaptureInterval.TotalMilliseconds}/s) for {seconds} s, capture->queue latency");
@@ -50,11 +54,12 @@ internal sealed class UplinkBenchmark : IBenchmark
         await using var stack = await CloudStack.StartAsync(cancellationToken);
         var drains = new List<Drain>();
         var raws = new List<double>();
+        var postRates = new List<double>();
         for (var run = 1; run <= runs; run++)
         {
             using var dir = new TempDirectory("bench-uplink");
             var filled = Stopwatch.StartNew();
-            var fill = await FillAsync(dir, backlog, payloadBytes, cancellationToken);
+            var fill = await FillAsync(dir, backlog, payloadBytes, postBatches, cancellationToken);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"run {run}: backlog of {backlog:N0} in the store and {fill.Batches.Sum(b => b.Count):N0} raw-side messages built in {filled.Elapsed.TotalSeconds:F1} s; {fill.Batches.Count:N0} batches, request body {fill.GzipBytes / fill.Batches.Count / 1024.0:F0} KiB gzip ({fill.JsonBytes / fill.Batches.Count / 1024.0:F0} KiB JSON); load average {LoadAverage()}"));
 
@@ -75,12 +80,16 @@ internal sealed class UplinkBenchmark : IBenchmark
                 raw = await RawAsync(stack, fill, cancellationToken);
             }
 
+            var posts = await PostAsync(stack, fill, cancellationToken);
             drains.Add(drain);
             raws.Add(raw);
+            postRates.Add(posts.Rate);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  drain {drain.Rate,8:N0} readings/s ({drain.Elapsed.TotalSeconds:F1} s) | raw puts {raw,8:N0} readings/s | ratio {drain.Rate / raw:F2} | agent peak RSS {drain.AgentPeakMb:F1} MB | Function RSS {drain.FunctionRssMb:F0} MB (peak {drain.FunctionPeakMb:F0} MB)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  per batch: {drain.Elapsed.TotalMilliseconds / fill.Batches.Count:F1} ms at the agent, Function's own time p50 {drain.FunctionP50Ms:F1} ms p99 {drain.FunctionP99Ms:F1} ms; CPU during the drain: agent {drain.AgentCpu:F1} s, Function {drain.FunctionCpu:F1} s, Azurite {drain.AzuriteCpu:F1} s of {drain.Elapsed.TotalSeconds:F1} s wall (2 cores)"));
+                $"  per batch: {drain.Elapsed.TotalMilliseconds / fill.Batches.Count:F1} ms at the agent, Function's own time p50 {drain.FunctionP50Ms:F1} ms p99 {drain.FunctionP99Ms:F1} ms; bench POSTs of the same bodies, one in flight: {posts.Rate:N0} readings/s, p50 {posts.P50:F1} ms per request; raw puts {backlog / raw * 1000 / fill.Batches.Count:F1} ms per batch"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  CPU during the drain: agent {drain.AgentCpu:F1} s, Function {drain.FunctionCpu:F1} s, Azurite {drain.AzuriteCpu:F1} s of {drain.Elapsed.TotalSeconds:F1} s wall (2 cores)"));
         }
 
         var latencies = new List<Latency>();
@@ -98,6 +107,7 @@ internal sealed class UplinkBenchmark : IBenchmark
         Console.WriteLine($"  drain                {Median(drains.Select(d => d.Rate)),9:N0} readings/s   (target >= 20,000)");
         Console.WriteLine($"  raw puts, same run   {Median(raws),9:N0} readings/s");
         Console.WriteLine($"  drain / raw          {Median(ratios),9:F2}   (median of per-run ratios; target >= 0.60)");
+        Console.WriteLine($"  bench POSTs          {Median(postRates),9:N0} readings/s   (the same bodies, one in flight, no agent)");
         Console.WriteLine($"  agent peak RSS       {Median(drains.Select(d => d.AgentPeakMb)),9:F1} MB   (drain; target <= 60 MB)");
         Console.WriteLine($"  Function RSS         {Median(drains.Select(d => d.FunctionRssMb)),9:F0} MB   (after the drain)");
         Console.WriteLine($"  capture->queue p50   {Median(latencies.Select(l => l.P50)),9:F0} ms");
@@ -110,7 +120,7 @@ internal sealed class UplinkBenchmark : IBenchmark
     /// uplink's own batches and serializes each with the uplink's own writer; the raw side gets the queue messages the
     /// Function makes of exactly those bodies.
     /// </summary>
-    private static async Task<Backlog> FillAsync(TempDirectory dir, int count, int payloadBytes, CancellationToken cancellationToken)
+    private static async Task<Backlog> FillAsync(TempDirectory dir, int count, int payloadBytes, int postBatches, CancellationToken cancellationToken)
     {
         await using var store = BenchStore.Open(DataDirectory(dir), TimeSpan.FromMilliseconds(200), UplinkService.SinkName);
         var payloads = Payloads(payloadBytes);
@@ -125,6 +135,7 @@ internal sealed class UplinkBenchmark : IBenchmark
         var packer = new MessagePacker(RoutingOptions.ServiceMaxMessageBytes, PackingMode.Packed);
         using var writer = new BatchBodyWriter();
         var batches = new List<List<OutgoingMessage>>();
+        var postBodies = new List<byte[]>();
         long gzipBytes = 0, jsonBytes = 0;
         for (var after = 0L; await sink.ReadAsync(Lane.Normal, after, uplink.MaxBatchItems, uplink.MaxBatchBytes, cancellationToken) is { Count: > 0 } readings; after = readings[^1].Seq)
         {
@@ -141,9 +152,14 @@ internal sealed class UplinkBenchmark : IBenchmark
             var batch = await JsonSerializer.DeserializeAsync(json, ContractJsonContext.Default.IngestBatch, cancellationToken)
                 ?? throw new InvalidOperationException("the uplink's batch body read back as null");
             batches.Add(RawQueuePut.Pack(packer, CloudStack.TelemetryQueue, batch));
+            if (postBodies.Count < postBatches)
+            {
+                // Another device, or the Function would take them for resends of the agent's batches.
+                postBodies.Add(writer.Write(PostDevice, epoch, [.. readings]).ToArray());
+            }
         }
 
-        return new Backlog(epoch, batches, gzipBytes, jsonBytes);
+        return new Backlog(epoch, batches, postBodies, gzipBytes, jsonBytes);
     }
 
     /// <summary>4096 different JSON payloads of <paramref name="bytes"/> bytes (hex text), so gzip sees no repeats within a batch.</summary>
@@ -196,6 +212,28 @@ internal sealed class UplinkBenchmark : IBenchmark
         return rate;
     }
 
+    /// <summary>
+    /// The agent's first batch bodies (as another device) POSTed by the bench, one in flight: the Function's rate
+    /// without the agent's store reads, gzip and cursor saves.
+    /// </summary>
+    private static async Task<(double Rate, double P50)> PostAsync(CloudStack stack, Backlog fill, CancellationToken cancellationToken)
+    {
+        using var http = stack.CreateHttpClient(1);
+        var requests = new List<double>();
+        var started = Stopwatch.GetTimestamp();
+        foreach (var body in fill.PostBodies)
+        {
+            var sent = Stopwatch.GetTimestamp();
+            await CloudStack.PostIngestAsync(http, body, cancellationToken);
+            requests.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+        }
+
+        var rate = fill.Batches.Take(fill.PostBodies.Count).Sum(b => b.Sum(m => m.ItemCount)) / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await stack.Queues.ClearMessagesAsync(CloudStack.TelemetryQueue, cancellationToken);
+        requests.Sort();
+        return (rate, Percentile(requests, 0.50));
+    }
+
     private static async Task<Latency> LatencyAsync(string agent, CloudStack stack, int sensors, int seconds, CancellationToken cancellationToken)
     {
         using var dir = new TempDirectory("bench-uplink-latency");
@@ -222,7 +260,7 @@ internal sealed class UplinkBenchmark : IBenchmark
     };
 
     /// <summary>A filled store's epoch and the raw side's queue messages, batch by batch.</summary>
-    private sealed record Backlog(string Epoch, List<List<OutgoingMessage>> Batches, long GzipBytes, long JsonBytes);
+    private sealed record Backlog(string Epoch, List<List<OutgoingMessage>> Batches, List<byte[]> PostBodies, long GzipBytes, long JsonBytes);
 
     private sealed record Drain(
         double Rate, TimeSpan Elapsed, double AgentPeakMb, double FunctionRssMb, double FunctionPeakMb,
