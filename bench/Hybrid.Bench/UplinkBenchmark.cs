@@ -29,6 +29,9 @@ internal sealed class UplinkBenchmark : IBenchmark
     /// <summary>The device id of the bench's own POSTs of the agent's bodies.</summary>
     private const string PostDevice = "bench-post";
 
+    /// <summary>Readings of the untimed warm-up run.</summary>
+    private const int WarmUpBacklog = 50_000;
+
     private static readonly TimeSpan CaptureInterval = TimeSpan.FromMilliseconds(10);
 
     /// <summary>How long the latency reader keeps reading after the capture window (a lingering batch still arrives).</summary>
@@ -55,41 +58,15 @@ internal sealed class UplinkBenchmark : IBenchmark
         var drains = new List<Drain>();
         var raws = new List<double>();
         var postRates = new List<double>();
+        // Untimed: the Function's JIT and tiered compilation, connections, the device's first table entity.
+        await RunOnceAsync("warm-up", agent, stack, Math.Min(backlog, WarmUpBacklog), payloadBytes, Math.Min(postBatches, 10), rawFirst: false, cancellationToken);
         for (var run = 1; run <= runs; run++)
         {
-            using var dir = new TempDirectory("bench-uplink");
-            var filled = Stopwatch.StartNew();
-            var fill = await FillAsync(dir, backlog, payloadBytes, postBatches, cancellationToken);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"run {run}: backlog of {backlog:N0} in the store and {fill.Batches.Sum(b => b.Count):N0} raw-side messages built in {filled.Elapsed.TotalSeconds:F1} s; {fill.Batches.Count:N0} batches, request body {fill.GzipBytes / fill.Batches.Count / 1024.0:F0} KiB gzip ({fill.JsonBytes / fill.Batches.Count / 1024.0:F0} KiB JSON); load average {LoadAverage()}"));
-
             // Alternate which side goes first, so neither always runs on a fresher Azurite.
-            double raw = 0;
-            if (run % 2 == 0)
-            {
-                raw = await RawAsync(stack, fill, cancellationToken);
-            }
-
-            var drain = await DrainAsync(agent, dir, stack, fill, cancellationToken);
-            var clock = Stopwatch.StartNew();
-            var messages = await TelemetryQueueReader.ExpectEachOnceAsync(stack.Queues, CloudStack.TelemetryQueue, backlog, cancellationToken);
-            var rejected = await stack.Queues.GetApproximateMessageCountAsync(new RoutingOptions().RejectedQueue, cancellationToken) ?? 0;
-            Console.WriteLine($"  queue read back in {clock.Elapsed.TotalSeconds:F1} s: {backlog:N0} items in {messages:N0} messages, each seq once; {rejected} rejected");
-            if (run % 2 == 1)
-            {
-                raw = await RawAsync(stack, fill, cancellationToken);
-            }
-
-            var posts = await PostAsync(stack, fill, cancellationToken);
+            var (drain, raw, posts) = await RunOnceAsync($"run {run}", agent, stack, backlog, payloadBytes, postBatches, rawFirst: run % 2 == 0, cancellationToken);
             drains.Add(drain);
             raws.Add(raw);
-            postRates.Add(posts.Rate);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  drain {drain.Rate,8:N0} readings/s ({drain.Elapsed.TotalSeconds:F1} s) | raw puts {raw,8:N0} readings/s | ratio {drain.Rate / raw:F2} | agent peak RSS {drain.AgentPeakMb:F1} MB | Function RSS {drain.FunctionRssMb:F0} MB (peak {drain.FunctionPeakMb:F0} MB)"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  per batch: {drain.Elapsed.TotalMilliseconds / fill.Batches.Count:F1} ms at the agent, Function's own time p50 {drain.FunctionP50Ms:F1} ms p99 {drain.FunctionP99Ms:F1} ms; bench POSTs of the same bodies, one in flight: {posts.Rate:N0} readings/s, p50 {posts.P50:F1} ms per request; raw puts {backlog / raw * 1000 / fill.Batches.Count:F1} ms per batch"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  CPU during the drain: agent {drain.AgentCpu:F1} s, Function {drain.FunctionCpu:F1} s, Azurite {drain.AzuriteCpu:F1} s of {drain.Elapsed.TotalSeconds:F1} s wall (2 cores)"));
+            postRates.Add(posts);
         }
 
         var latencies = new List<Latency>();
@@ -113,6 +90,31 @@ internal sealed class UplinkBenchmark : IBenchmark
         Console.WriteLine($"  capture->queue p50   {Median(latencies.Select(l => l.P50)),9:F0} ms");
         Console.WriteLine($"  capture->queue p99   {Median(latencies.Select(l => l.P99)),9:F0} ms   (target <= 1000 ms)");
         return 0;
+    }
+
+    /// <summary>One run: fill, drain (and read the queue back), raw puts, bench POSTs; prints and returns the figures.</summary>
+    private static async Task<(Drain Drain, double Raw, double Posts)> RunOnceAsync(string label, string agent, CloudStack stack, int backlog, int payloadBytes, int postBatches, bool rawFirst, CancellationToken cancellationToken)
+    {
+        using var dir = new TempDirectory("bench-uplink");
+        var filled = Stopwatch.StartNew();
+        var fill = await FillAsync(dir, backlog, payloadBytes, postBatches, cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label}: backlog of {backlog:N0} in the store and {fill.Batches.Sum(b => b.Count):N0} raw-side messages built in {filled.Elapsed.TotalSeconds:F1} s; {fill.Batches.Count:N0} batches, request body {fill.GzipBytes / fill.Batches.Count / 1024.0:F0} KiB gzip ({fill.JsonBytes / fill.Batches.Count / 1024.0:F0} KiB JSON); load average {LoadAverage()}"));
+        var raw = rawFirst ? await RawAsync(stack, fill, cancellationToken) : 0;
+        var drain = await DrainAsync(agent, dir, stack, fill, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var messages = await TelemetryQueueReader.ExpectEachOnceAsync(stack.Queues, CloudStack.TelemetryQueue, backlog, cancellationToken);
+        var rejected = await stack.Queues.GetApproximateMessageCountAsync(new RoutingOptions().RejectedQueue, cancellationToken) ?? 0;
+        Console.WriteLine($"  queue read back in {clock.Elapsed.TotalSeconds:F1} s: {backlog:N0} items in {messages:N0} messages, each seq once; {rejected} rejected");
+        raw = rawFirst ? raw : await RawAsync(stack, fill, cancellationToken);
+        var posts = await PostAsync(stack, fill, cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  drain {drain.Rate,8:N0} readings/s ({drain.Elapsed.TotalSeconds:F1} s) | raw puts {raw,8:N0} readings/s | ratio {drain.Rate / raw:F2} | agent peak RSS {drain.AgentPeakMb:F1} MB | Function RSS {drain.FunctionRssMb:F0} MB (peak {drain.FunctionPeakMb:F0} MB)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  per batch: {drain.Elapsed.TotalMilliseconds / fill.Batches.Count:F1} ms at the agent, Function's own time p50 {drain.FunctionP50Ms:F1} ms p99 {drain.FunctionP99Ms:F1} ms; bench POSTs of the same bodies, one in flight: {posts.Rate:N0} readings/s, p50 {posts.P50:F1} ms per request; raw puts {backlog / raw * 1000 / fill.Batches.Count:F1} ms per batch"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  CPU during the drain: agent {drain.AgentCpu:F1} s, Function {drain.FunctionCpu:F1} s, Azurite {drain.AzuriteCpu:F1} s of {drain.Elapsed.TotalSeconds:F1} s wall (2 cores)"));
+        return (drain, raw, posts.Rate);
     }
 
     /// <summary>
