@@ -58,6 +58,7 @@ internal sealed class UplinkBenchmark : IBenchmark
         var drains = new List<Drain>();
         var raws = new List<double>();
         var postRates = new List<double>();
+
         // Untimed: the Function's JIT and tiered compilation, connections, the device's first table entity.
         await RunOnceAsync("warm-up", agent, stack, Math.Min(backlog, WarmUpBacklog), payloadBytes, Math.Min(postBatches, 10), rawFirst: false, cancellationToken);
         for (var run = 1; run <= runs; run++)
