@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Hybrid.Edge.Mqtt;
-using Hybrid.Edge.Store;
 using Hybrid.Testing;
-using Microsoft.Data.Sqlite;
+using static Hybrid.Bench.EdgeAgentHarness;
 
 namespace Hybrid.Bench;
 
@@ -28,7 +26,7 @@ internal sealed class AgentBenchmark : IBenchmark
         var runs = Arg(args, "--runs", 3);
         var seconds = Arg(args, "--seconds", 10);
         var sensors = Arg(args, "--sensors", 1000);
-        var aotAgent = ArgText(args, "--agent") ?? await PublishAotAsync(cancellationToken);
+        var aotAgent = ArgText(args, "--agent") ?? await EdgeAgentHarness.PublishAotAsync(cancellationToken);
         var jitAgent = RepositoryPaths.EdgeAgent;
         Console.WriteLine($"agent bench: {runs} runs; ingest {sensors} simulated sensors every {CaptureInterval.TotalMilliseconds} ms for {seconds} s, then drain the backlog to MQTT");
         Console.WriteLine($"  aot: {aotAgent}");
@@ -62,21 +60,6 @@ internal sealed class AgentBenchmark : IBenchmark
         return 0;
     }
 
-    private static async Task<string> PublishAotAsync(CancellationToken cancellationToken)
-    {
-        var output = Path.Combine(RepositoryPaths.Root, "bench", "Hybrid.Bench", "bin", "agent-aot");
-        var project = Path.Combine(RepositoryPaths.Root, "edge", "Hybrid.Edge");
-        Console.WriteLine($"publishing the agent with native AOT to {output} ...");
-        await using var publish = ChildProcess.Start("dotnet", ["publish", project, "-c", "Release", "--use-current-runtime", "-p:PublishAot=true", "-o", output]);
-        if (await publish.WaitForExitAsync(TimeSpan.FromMinutes(10)) != 0)
-        {
-            throw new InvalidOperationException($"native AOT publish failed:\n{publish.Output}");
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return Path.Combine(output, "hybrid-edge");
-    }
-
     private static async Task<(double Rate, double PeakRssMb)> IngestAsync(string agent, TempDirectory dir, int sensors, int seconds, CancellationToken cancellationToken)
     {
         // Nothing listens on the port: the sink keeps retrying and the whole capture stays in the store.
@@ -97,20 +80,10 @@ internal sealed class AgentBenchmark : IBenchmark
     {
         var config = WriteConfig(dir, "drain.json", sensors: 0, mqttPort: broker.Port);
         var head = Head(dir);
-        var start = Cursor(dir);
+        var start = Cursor(dir, MqttSinkService.SinkName);
         await using var process = ChildProcess.Start(agent, ["run", "--config", config]);
         var watch = Stopwatch.StartNew();
-        var cursor = start;
-        while (cursor < head)
-        {
-            if (process.HasExited || watch.Elapsed > TimeSpan.FromMinutes(10))
-            {
-                throw new InvalidOperationException($"drain stopped at cursor {cursor:N0} of {head:N0}:\n{process.Output}");
-            }
-
-            await Task.Delay(100, cancellationToken);
-            cursor = Cursor(dir);
-        }
+        await WaitForCursorAsync(dir, MqttSinkService.SinkName, head, process, cancellationToken);
 
         var elapsed = watch.Elapsed;
         var peak = StatusMb(process.Id, "VmHWM");
@@ -118,79 +91,10 @@ internal sealed class AgentBenchmark : IBenchmark
         return (head - start, (head - start) / elapsed.TotalSeconds, peak);
     }
 
-    private static string WriteConfig(TempDirectory dir, string name, int sensors, int mqttPort)
-    {
-        var sensorList = new JsonArray();
-        for (var i = 0; i < sensors; i++)
+    private static string WriteConfig(TempDirectory dir, string name, int sensors, int mqttPort) =>
+        EdgeAgentHarness.WriteConfig(dir, name, new JsonObject
         {
-            sensorList.Add(new JsonObject { ["Key"] = $"s{i:D4}", ["Type"] = "telemetry.temperature", ["Unit"] = "C", ["Min"] = 10, ["Max"] = 30 });
-        }
-
-        var config = new JsonObject
-        {
-            ["Hybrid"] = new JsonObject
-            {
-                ["Agent"] = new JsonObject { ["DeviceId"] = "bench", ["DataDirectory"] = dir.File("data") },
-                ["Capture"] = new JsonObject
-                {
-                    ["Simulated"] = new JsonObject { ["Enabled"] = sensors > 0, ["Interval"] = CaptureInterval.ToString("c", CultureInfo.InvariantCulture), ["Sensors"] = sensorList },
-                },
-                ["Mqtt"] = new JsonObject { ["Host"] = "127.0.0.1", ["Port"] = mqttPort },
-            },
-        };
-        var path = dir.File(name);
-        File.WriteAllText(path, config.ToJsonString());
-        return path;
-    }
-
-    private static async Task WaitForStoreAsync(TempDirectory dir, ChildProcess process, CancellationToken cancellationToken)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!HasReadings(dir))
-        {
-            if (process.HasExited || watch.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw new InvalidOperationException($"the agent did not start capturing:\n{process.Output}");
-            }
-
-            await Task.Delay(50, cancellationToken);
-        }
-    }
-
-    private static bool HasReadings(TempDirectory dir)
-    {
-        try
-        {
-            return File.Exists(StorePath(dir)) && Head(dir) > 0;
-        }
-        catch (SqliteException)
-        {
-            return false; // created but its schema not yet committed
-        }
-    }
-
-    private static async Task StopAsync(ChildProcess process)
-    {
-        process.Signal(15);
-        if (await process.WaitForExitAsync(TimeSpan.FromSeconds(30)) != 0)
-        {
-            throw new InvalidOperationException($"the agent did not stop cleanly:\n{process.Output}");
-        }
-    }
-
-    private static string StorePath(TempDirectory dir) => Path.Combine(dir.File("data"), new StoreOptions().FileName);
-
-    private static long Head(TempDirectory dir) => Scalar(dir, $"SELECT coalesce(max(seq), 0) FROM {StoreSchema.LogTable(Lane.Normal)}");
-
-    private static long Cursor(TempDirectory dir) => Scalar(dir, $"SELECT coalesce(max(seq), 0) FROM cursors WHERE sink = '{MqttSinkService.SinkName}' AND lane = {(int)Lane.Normal}");
-
-    /// <summary>A read-only query beside the running agent (WAL lets it read while the agent writes).</summary>
-    private static long Scalar(TempDirectory dir, string sql)
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = StorePath(dir), Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 10 }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
+            ["Capture"] = EdgeAgentHarness.SimulatedCapture(sensors, CaptureInterval),
+            ["Mqtt"] = new JsonObject { ["Host"] = "127.0.0.1", ["Port"] = mqttPort },
+        });
 }

@@ -35,4 +35,20 @@ internal static class BenchStats
             ?? throw new InvalidOperationException($"no {field} in /proc/{pid?.ToString(CultureInfo.InvariantCulture) ?? "self"}/status");
         return long.Parse(line.AsSpan(prefix.Length).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) / 1024.0;
     }
+
+    /// <summary>
+    /// CPU seconds (user + system) process <paramref name="pid"/> has used so far, from <c>/proc/PID/stat</c>
+    /// (assumes the usual 100 clock ticks per second).
+    /// </summary>
+    public static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+        // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages, as <c>/proc/loadavg</c> shows them.</summary>
+    public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]);
 }

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Hybrid.Contracts;
 using Hybrid.Functions.Ingest;
+using Hybrid.Bench.Storage;
 using Hybrid.Functions.Storage;
-using Hybrid.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hybrid.Bench;
@@ -18,8 +17,6 @@ namespace Hybrid.Bench;
 /// </summary>
 internal sealed class IngestBenchmark : IBenchmark
 {
-    private const string Key = "bench-key";
-
     public string Name => "ingest";
 
     public string Description => "ingest Function readings/s into Azurite vs. our client's raw put rate; p99 latency; app RSS";
@@ -34,19 +31,12 @@ internal sealed class IngestBenchmark : IBenchmark
         Console.WriteLine($"ingest bench: {devices} devices x {batches} batches x {items} items, {payloadBytes}-byte payloads, gzip, packed; {runs} runs");
 
         MeasureCpu(items, payloadBytes);
-        await using var azurite = await AzuriteServer.StartAsync();
-        await using var app = await FunctionAppServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["Hybrid__Storage__ConnectionString"] = azurite.ConnectionString,
-            ["Hybrid__Ingest__FunctionKey"] = Key,
-            ["DOTNET_gcServer"] = "0",
-        });
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        var options = new StorageOptions { ConnectionString = azurite.ConnectionString };
-        using var transport = new StorageTransport(StorageAccount.Parse(azurite.ConnectionString), options, TimeProvider.System, NullLogger.Instance);
-        var queues = new StorageQueueClient(transport);
-        var table = new TableWatermarkStore(new StorageTableClient(transport), Microsoft.Extensions.Options.Options.Create(options), NullLogger<TableWatermarkStore>.Instance);
-        await queues.CreateQueueIfNotExistsAsync("telemetry", cancellationToken);
+        await using var stack = await CloudStack.StartAsync(cancellationToken);
+        var app = stack.App;
+        using var http = stack.CreateHttpClient(256);
+        var queues = stack.Queues;
+        var options = new StorageOptions { ConnectionString = stack.Azurite.ConnectionString };
+        var table = new TableWatermarkStore(new StorageTableClient(stack.Transport), Microsoft.Extensions.Options.Options.Create(options), NullLogger<TableWatermarkStore>.Instance);
 
         var payload = new string('x', payloadBytes - 10);
         var packer = new MessagePacker(RoutingOptions.ServiceMaxMessageBytes, PackingMode.Packed);
@@ -72,7 +62,7 @@ internal sealed class IngestBenchmark : IBenchmark
             double memoryMb = 0;
             for (var side = 0; side < 3; side++)
             {
-                await queues.ClearMessagesAsync("telemetry", cancellationToken);
+                await queues.ClearMessagesAsync(CloudStack.TelemetryQueue, cancellationToken);
                 switch ((side + run) % 3)
                 {
                     case 0:
@@ -171,21 +161,7 @@ internal sealed class IngestBenchmark : IBenchmark
             foreach (var body in deviceBodies)
             {
                 var sent = Stopwatch.GetTimestamp();
-                while (true)
-                {
-                    using var content = new ByteArrayContent(body);
-                    content.Headers.ContentType = new("application/json");
-                    content.Headers.ContentEncoding.Add("gzip");
-                    using var request = new HttpRequestMessage(HttpMethod.Post, "api/ingest") { Content = content };
-                    request.Headers.Add("x-functions-key", Key);
-                    using var response = await http.SendAsync(request, cancellationToken);
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        break;
-                    }
-
-                    throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
-                }
+                await CloudStack.PostIngestAsync(http, body, cancellationToken);
 
                 var elapsed = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
                 lock (latencies)
@@ -212,7 +188,7 @@ internal sealed class IngestBenchmark : IBenchmark
             return (device, epoch, Enumerable.Range(0, batches).Select(b =>
             {
                 var batch = System.Text.Json.JsonSerializer.Deserialize(Batch(device, epoch, (b * items) + 1, items, payload), ContractJsonContext.Default.IngestBatch)!;
-                return packer.Pack("telemetry", QueueMessageWriter.Prefix(device, epoch), [.. batch.Messages.Select(m => new PackItem(m, m.Seq, null))]);
+                return RawQueuePut.Pack(packer, CloudStack.TelemetryQueue, batch);
             }).ToList());
         }).ToList();
 
@@ -231,7 +207,7 @@ internal sealed class IngestBenchmark : IBenchmark
                         : await table.TryReplaceAsync(w.device, w.epoch, claim, etag, cancellationToken)).ETag;
                 }
 
-                await Task.WhenAll(messages.Select(m => queues.TryPutMessageAsync(m.Queue, m.Text, cancellationToken)));
+                await RawQueuePut.PutBatchAsync(queues, messages, cancellationToken);
                 if (table is not null)
                 {
                     watermark += items;

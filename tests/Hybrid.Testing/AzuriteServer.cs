@@ -41,6 +41,9 @@ public sealed class AzuriteServer : IAsyncDisposable
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
 
+    /// <summary>Azurite's OS process id while it runs (for CPU and RSS readings in benchmarks).</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>Azurite's log so far.</summary>
     public string Output => _process?.Output ?? "";
 

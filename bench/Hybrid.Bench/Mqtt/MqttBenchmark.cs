@@ -4,13 +4,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using Hybrid.Edge.Hosting;
 using Hybrid.Edge.Mqtt;
 using Hybrid.Edge.Sinks;
 using Hybrid.Edge.Store;
 using Hybrid.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Hybrid.Bench.Mqtt;
 
@@ -81,16 +79,8 @@ internal sealed class MqttBenchmark : IBenchmark
         await using var store = OpenStore(dir, TimeSpan.FromMilliseconds(200));
         var payload = Encoding.UTF8.GetBytes("{\"v\":\"" + new string('x', 100 - 8) + "\"}");
         // A current timestamp: the store's TTL retention would delete readings from the distant past.
-        var ts = TimeProvider.System.GetUtcNow();
-        for (var i = 0; i < count; i++)
-        {
-            while (!store.Writer.TryWrite(new CaptureReading("telemetry.bench", ts, "bench", null, payload)))
-            {
-                await Task.Delay(1, cancellationToken);
-            }
-        }
-
-        await store.Writer.FlushAsync(cancellationToken);
+        var stored = new CaptureReading("telemetry.bench", TimeProvider.System.GetUtcNow(), "bench", null, payload);
+        await BenchStore.WriteAsync(store, count, _ => stored, cancellationToken);
         var sinkLog = store.GetSink("mqtt");
 
         // The same bytes the sink publishes, for mosquitto_pub -l (one JSON document per line, no newlines inside),
@@ -269,15 +259,7 @@ internal sealed class MqttBenchmark : IBenchmark
         return (Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1]);
     }
 
-    private static ReadingStore OpenStore(TempDirectory dir, TimeSpan commitInterval)
-    {
-        var options = new StoreOptions { CommitInterval = commitInterval, StatsInterval = TimeSpan.Zero, MinFreeDiskBytes = 0, MinFreeDiskPercent = 0, ChannelCapacity = 100_000 };
-        var agent = new AgentOptions { DeviceId = "bench", DataDirectory = dir.Path };
-        var store = new ReadingStore(Options.Create(options), Options.Create(agent), TimeProvider.System, NullLogger<ReadingStore>.Instance, [new StoreSinkRegistration("mqtt")]);
-        store.Open();
-        store.StartWriter();
-        return store;
-    }
+    private static ReadingStore OpenStore(TempDirectory dir, TimeSpan commitInterval) => BenchStore.Open(dir.Path, commitInterval, "mqtt");
 
     /// <summary>Records when each reading's publish was acknowledged, by the seq in its payload.</summary>
     private sealed class AckTimingClient(IMqttClient inner) : IMqttClient

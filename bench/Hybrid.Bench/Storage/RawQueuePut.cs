@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Hybrid.Contracts;
+using Hybrid.Functions.Ingest;
 using Hybrid.Functions.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,6 +33,20 @@ internal static class RawQueuePut
         var options = new StorageOptions { ConnectionString = connectionString };
         var transport = new StorageTransport(StorageAccount.Parse(connectionString), options, TimeProvider.System, NullLogger.Instance);
         return (transport, new StorageQueueClient(transport));
+    }
+
+    /// <summary>The queue messages ingest makes of <paramref name="batch"/> when every item is valid: same packer, same prefix.</summary>
+    public static List<OutgoingMessage> Pack(MessagePacker packer, string queue, IngestBatch batch) =>
+        packer.Pack(queue, QueueMessageWriter.Prefix(batch.Device, batch.Epoch), [.. batch.Messages.Select(m => new PackItem(m, m.Seq, null))]);
+
+    /// <summary>Puts one batch's messages in parallel, as ingest fans out one request.</summary>
+    public static async Task PutBatchAsync(StorageQueueClient queues, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        var puts = await Task.WhenAll(messages.Select(m => queues.TryPutMessageAsync(m.Queue, m.Text, cancellationToken)));
+        if (puts.Contains(false))
+        {
+            throw new InvalidOperationException("A queue vanished during the benchmark.");
+        }
     }
 
     /// <summary>
