@@ -79,10 +79,21 @@ internal static partial class UplinkAgent
         Assert.True(exitCode == 0, $"the agent exited {exitCode} after SIGTERM. Output:\n{agent.Output}");
     }
 
-    /// <summary>The duplicates the Function reported to the agent, from its last stats line (0 without one).</summary>
-    public static long ReportedDuplicates(ChildProcess agent) =>
-        StatsLine().Matches(agent.Output) is { Count: > 0 } lines ? long.Parse(lines[^1].Groups["duplicates"].Value, CultureInfo.InvariantCulture) : 0;
+    /// <summary>The uplink's counters from the agent's last stats line (event 1009), or null before the first one.</summary>
+    public static UplinkStats? LastStats(ChildProcess agent) =>
+        StatsLine().Matches(agent.Output) is { Count: > 0 } lines ? UplinkStats.From(lines[^1]) : null;
 
-    [GeneratedRegex(@"sink uplink backlog \d+ .*? duplicates (?<duplicates>\d+)")]
+    [GeneratedRegex(@"sink uplink backlog (?<backlog>\d+) .*?sent (?<sent>\d+) acked (?<acked>\d+) accepted (?<accepted>\d+) duplicates (?<duplicates>\d+) dead-lettered (?<deadLettered>\d+) retries (?<retries>\d+)(?<rest>.*)$", RegexOptions.Multiline)]
     private static partial Regex StatsLine();
+}
+
+/// <summary>The uplink's part of a stats line.</summary>
+internal sealed record UplinkStats(long Backlog, long Sent, long Acknowledged, long Accepted, long Duplicates, long DeadLettered, long Retries, bool Held)
+{
+    public static UplinkStats From(Match line)
+    {
+        long Value(string name) => long.Parse(line.Groups[name].Value, CultureInfo.InvariantCulture);
+        return new UplinkStats(Value("backlog"), Value("sent"), Value("acked"), Value("accepted"), Value("duplicates"), Value("deadLettered"), Value("retries"),
+            line.Groups["rest"].Value.Contains(" HELD (", StringComparison.Ordinal));
+    }
 }

@@ -1,0 +1,50 @@
+using Hybrid.Edge.Store;
+using Hybrid.Testing;
+using Xunit.Abstractions;
+
+namespace Hybrid.IntegrationTests.Uplink;
+
+/// <summary>The agent process killed with SIGKILL while it drains a backlog, then started again on the same store.</summary>
+[Collection(UplinkServices.Name)]
+public sealed class UplinkCrashTests(UplinkFixture fixture, ITestOutputHelper output)
+{
+    private const int Backlog = 4000;
+
+    [Fact]
+    public async Task Drain_AgentKilledMidBatchAndRestarted_NothingMissingNothingDoubled()
+    {
+        var device = UplinkAgent.NewDevice("crash");
+        using var data = new TempDirectory("uplink-crash");
+        await StoreSeeder.WriteAsync(device, data.Path, StoreSeeder.Numbered(Backlog, padding: 100));
+        var settings = UplinkAgent.Settings(device, data.Path, fixture.IngestUrl, UplinkFixture.FunctionKey);
+        settings["Hybrid__Uplink__MaxBatchItems"] = "100";
+
+        // Kill as soon as the first batches are settled: the uplink sends back to back, so one is almost surely in flight.
+        await using (var agent = await UplinkAgent.StartAsync(settings))
+        {
+            await StoreSnapshot.WaitUntilAsync(data.Path, s => s.Cursors[Lane.Normal] > 0, UplinkAgent.Timeout, () => agent.Output);
+            agent.Signal(9);
+            Assert.Equal(137, await agent.WaitForExitAsync(UplinkAgent.Timeout));
+        }
+
+        var killed = StoreSnapshot.Read(data.Path);
+        long resent;
+        await using (var agent = await UplinkAgent.StartAsync(settings))
+        {
+            await StoreSnapshot.WaitUntilAsync(data.Path, s => s.Drained, UplinkAgent.Timeout, () => agent.Output);
+            await Eventually.UntilAsync(() => UplinkAgent.LastStats(agent) is { Backlog: 0 }, UplinkAgent.Timeout, () => agent.Output);
+            resent = UplinkAgent.LastStats(agent)!.Duplicates;
+            await UplinkAgent.StopAsync(agent);
+        }
+
+        var final = StoreSnapshot.Read(data.Path);
+        var queued = await fixture.DrainAsync(device);
+        var report = DeliveryReport.Compare(final.Written(), queued);
+        output.WriteLine($"killed at {killed.Describe()}; the restarted agent resent {resent} readings the Function already had (its dedupe answered them as duplicates); queues: {report}");
+
+        Assert.InRange(killed.Cursors[Lane.Normal], 1, Backlog - 1);
+        Assert.Equal(Backlog, final.LastSeqs[Lane.Normal]);
+        Assert.True(report is { Missing.Count: 0, Duplicates: 0, Unexpected.Count: 0 }, report.ToString());
+        Assert.Empty(final.DeadLetters);
+    }
+}
