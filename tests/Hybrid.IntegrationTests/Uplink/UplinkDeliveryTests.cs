@@ -17,6 +17,7 @@ public sealed class UplinkDeliveryTests(UplinkFixture fixture, ITestOutputHelper
         using var data = new TempDirectory("uplink-sim");
         var settings = UplinkAgent.Settings(device, data.Path, fixture.IngestUrl, UplinkFixture.FunctionKey)
             .WithSimulatedSensors(TimeSpan.FromMilliseconds(50), ("t1", "telemetry.temperature"), ("h1", "telemetry.humidity"), ("door", "alert.door"));
+        settings.Remove("Hybrid__Uplink__Linger"); // the default linger: partial normal batches wait, alerts do not
 
         // Run 1: capture and uplink together until a few hundred readings of each lane are settled, then SIGTERM.
         await using (var agent = await UplinkAgent.StartAsync(settings))

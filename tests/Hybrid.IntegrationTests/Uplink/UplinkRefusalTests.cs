@@ -60,14 +60,17 @@ public sealed class UplinkRefusalTests(UplinkFixture fixture)
     }
 
     [Fact]
-    public async Task Batches_LargerThanTheFunctionsBodyLimit_SplitUntilTheyFitAndEveryReadingArrivesOnce()
+    public async Task Batches_LargerThanTheFunctionsBodyLimit_SplitUntilTheyFitAndOnlyAReadingTooLargeAloneIsDeadLettered()
     {
         const int Count = 600;
+        const long HugeSeq = 300;
         var device = UplinkAgent.NewDevice("big");
         using var data = new TempDirectory("uplink-big");
 
-        // Random padding barely compresses: a batch of 600 gzips to far more than 4 KiB, a few dozen readings fit.
-        await StoreSeeder.WriteAsync(device, data.Path, StoreSeeder.Numbered(Count, padding: 200));
+        // Random padding barely compresses: a batch of 600 gzips to far more than 4 KiB, a few dozen readings fit,
+        // and one reading of 12,000 random hex characters does not fit even alone.
+        await StoreSeeder.WriteAsync(device, data.Path, StoreSeeder.Numbered(Count, padding: 200)
+            .Select((r, i) => i + 1 == HugeSeq ? StoreSeeder.Numbered(1, padding: 12_000).Single() : r));
         var settings = fixture.FunctionSettings();
         settings["Hybrid__Ingest__MaxBodyBytes"] = "4096";
         await using var small = await FunctionAppServer.StartAsync(settings);
@@ -75,9 +78,12 @@ public sealed class UplinkRefusalTests(UplinkFixture fixture)
         var (final, queued, log) = await DrainAsync(device, data, UplinkFixture.IngestUrlOf(small));
 
         Assert.Contains($"uplink: HTTP 413 for normal batch seq 1..{Count} ({Count} readings)", log, StringComparison.Ordinal);
-        Assert.Empty(final.DeadLetters);
+        var deadLetter = Assert.Single(final.DeadLetters);
+        Assert.Equal((StoreSnapshot.Sink, Lane.Normal, HugeSeq), (deadLetter.Sink, deadLetter.Lane, deadLetter.Seq));
+        Assert.StartsWith("uplink: HTTP 413: ", deadLetter.Reason, StringComparison.Ordinal);
+        Assert.Contains("Hybrid:Ingest:MaxBodyBytes", deadLetter.Reason, StringComparison.Ordinal);
         Assert.Equal(Count, final.LastSeqs[Lane.Normal]);
-        var report = DeliveryReport.Compare(final.Written(), queued);
+        var report = DeliveryReport.Compare(final.Written().Where(w => w.Seq != HugeSeq), queued);
         Assert.True(report is { Missing.Count: 0, Duplicates: 0, Unexpected.Count: 0 }, report.ToString());
     }
 
