@@ -50,4 +50,29 @@ public sealed class UplinkHoldTests(UplinkFixture fixture)
         Assert.True(report is { Missing.Count: 0, Duplicates: 0, Unexpected.Count: 0 }, report.ToString());
         Assert.Empty(final.DeadLetters);
     }
+
+    [Fact]
+    public async Task WrongUrl_HoldsNamingHybridUplinkUrlAndStopsCleanlyWhileHeld()
+    {
+        var device = UplinkAgent.NewDevice("url");
+        using var data = new TempDirectory("uplink-url");
+        await StoreSeeder.WriteAsync(device, data.Path, StoreSeeder.Numbered(50));
+        var settings = UplinkAgent.Settings(device, data.Path, new Uri(fixture.App.BaseAddress, "api/ingest-typo"), UplinkFixture.FunctionKey);
+
+        StoreSnapshot held;
+        string log;
+        await using (var agent = await UplinkAgent.StartAsync(settings))
+        {
+            await Eventually.UntilAsync(() => UplinkAgent.LastStats(agent) is { Held: true, Sent: >= 150 }, UplinkAgent.Timeout, () => agent.Output);
+            held = StoreSnapshot.Read(data.Path);
+            await UplinkAgent.StopAsync(agent);
+            log = agent.Output;
+        }
+
+        Assert.Equal(0L, held.Cursors[Lane.Normal]);
+        Assert.Empty(held.DeadLetters);
+        Assert.Empty(await fixture.DrainAsync(device));
+        Assert.Contains("uplink held: HTTP 404: no ingest Function at this URL; check Hybrid:Uplink:Url", log, StringComparison.Ordinal);
+        Assert.Contains("Hybrid edge agent stopped", log, StringComparison.Ordinal);
+    }
 }
