@@ -8,7 +8,7 @@ namespace Hybrid.IntegrationTests.Uplink;
 [Collection(UplinkServices.Name)]
 public sealed class UplinkCrashTests(UplinkFixture fixture, ITestOutputHelper output)
 {
-    private const int Backlog = 4000;
+    private const int Backlog = 10_000;
     private const int Kills = 3;
 
     [Fact]
@@ -26,7 +26,8 @@ public sealed class UplinkCrashTests(UplinkFixture fixture, ITestOutputHelper ou
         for (var run = 0; run < Kills; run++)
         {
             var before = StoreSnapshot.Read(data.Path).Cursors[Lane.Normal];
-            await using var agent = await UplinkAgent.StartAsync(settings);
+            // Not StartAsync: the uplink drains before the host reports "started", and SIGKILL needs no handler.
+            await using var agent = ChildProcess.Start(RepositoryPaths.EdgeAgent, ["run"], settings);
             await StoreSnapshot.WaitUntilAsync(data.Path, s => s.Cursors[Lane.Normal] > before, UplinkAgent.Timeout, () => agent.Output);
             agent.Signal(9);
             Assert.Equal(137, await agent.WaitForExitAsync(UplinkAgent.Timeout));
