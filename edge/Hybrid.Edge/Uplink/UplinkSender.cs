@@ -10,6 +10,10 @@ namespace Hybrid.Edge.Uplink;
 internal sealed class UplinkSender(IngestClient client, ResiliencePipeline<UplinkReply> pipeline, UplinkStatus status) : IDisposable
 {
     private readonly BatchBodyWriter _body = new();
+    private int _attempting;
+
+    /// <summary>True while a POST is on its way or awaits its answer; false between attempts (a retry's backoff).</summary>
+    public bool Attempting => Volatile.Read(ref _attempting) != 0;
 
     public async Task<UplinkReply> SendAsync(string device, string epoch, Lane lane, ReadOnlyMemory<StoredReading> batch, CancellationToken cancellationToken)
     {
@@ -22,10 +26,18 @@ internal sealed class UplinkSender(IngestClient client, ResiliencePipeline<Uplin
                 static async (ctx, state) =>
                 {
                     state.Status.AddSent(state.Batch.Length);
-                    return await state.Client.PostAsync(state.Body, state.Batch, ctx.CancellationToken).ConfigureAwait(false);
+                    Volatile.Write(ref state.Sender._attempting, 1);
+                    try
+                    {
+                        return await state.Client.PostAsync(state.Body, state.Batch, ctx.CancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref state.Sender._attempting, 0);
+                    }
                 },
                 context,
-                new Attempt(client, status, body, batch)).ConfigureAwait(false);
+                new Attempt(this, client, status, body, batch)).ConfigureAwait(false);
         }
         finally
         {
@@ -35,5 +47,5 @@ internal sealed class UplinkSender(IngestClient client, ResiliencePipeline<Uplin
 
     public void Dispose() => _body.Dispose();
 
-    private readonly record struct Attempt(IngestClient Client, UplinkStatus Status, ReadOnlyMemory<byte> Body, ReadOnlyMemory<StoredReading> Batch);
+    private readonly record struct Attempt(UplinkSender Sender, IngestClient Client, UplinkStatus Status, ReadOnlyMemory<byte> Body, ReadOnlyMemory<StoredReading> Batch);
 }

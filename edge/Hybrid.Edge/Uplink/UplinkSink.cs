@@ -25,7 +25,18 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
         _cursor = new SinkCursor(log);
         using var inFlight = new CancellationTokenSource();
         var grace = options.ShutdownGrace;
-        using var stopping = stoppingToken.Register(() => inFlight.CancelAfter(grace));
+        // A POST on its way gets the grace for its answer; during a retry's backoff there is no answer to wait for.
+        using var stopping = stoppingToken.Register(() =>
+        {
+            if (sender.Attempting)
+            {
+                inFlight.CancelAfter(grace);
+            }
+            else
+            {
+                inFlight.Cancel();
+            }
+        });
         try
         {
             while (!stoppingToken.IsCancellationRequested)
