@@ -61,6 +61,31 @@ public sealed class UplinkShutdownTests(UplinkFixture fixture, ITestOutputHelper
         Assert.True(report is { Missing.Count: 0, Duplicates: 0, Unexpected.Count: 0 }, report.ToString());
     }
 
+    [Fact]
+    public async Task Sigterm_WhileWaitingToRetry_StopsWithoutWaitingOutTheBackoffOrSendingAgain()
+    {
+        var device = UplinkAgent.NewDevice("backoff");
+        using var data = new TempDirectory("uplink-backoff");
+        await StoreSeeder.WriteAsync(device, data.Path, StoreSeeder.Numbered(10));
+
+        // Nothing listens on the port: each attempt fails at once, and the next is due only after a long backoff.
+        var settings = UplinkAgent.Settings(device, data.Path, new Uri($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}/api/ingest"), UplinkFixture.FunctionKey);
+        settings["Hybrid__Uplink__RetryMin"] = "00:00:30";
+        settings["Hybrid__Uplink__RetryMax"] = "00:00:30";
+        settings["Hybrid__Uplink__ShutdownGrace"] = "00:00:30";
+        await using var agent = await UplinkAgent.StartAsync(settings);
+        await agent.WaitForOutputAsync("attempt 2 follows in", UplinkAgent.Timeout);
+
+        var clock = Stopwatch.StartNew();
+        await UplinkAgent.StopAsync(agent);
+        var took = clock.Elapsed;
+
+        output.WriteLine($"exited {took} after SIGTERM");
+        Assert.True(took < TimeSpan.FromSeconds(10), $"SIGTERM during a 30 s backoff took {took}. Output:\n{agent.Output}");
+        Assert.Equal(10, UplinkAgent.LastStats(agent)?.Sent);
+        Assert.Equal(0L, StoreSnapshot.Read(data.Path).Cursors[Lane.Normal]);
+    }
+
     private static void Signal(int pid, string signal)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
