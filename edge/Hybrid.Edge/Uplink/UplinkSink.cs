@@ -15,6 +15,7 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
 {
     private readonly ReconnectBackoff _holdBackoff = new(options.RetryMin, options.RetryMax, new Random());
     private SinkCursor _cursor = null!;
+    private volatile bool _stoppedWhilePosting;
 
     /// <summary>
     /// Runs until <paramref name="stoppingToken"/> is cancelled; then the batch in flight still gets up to
@@ -42,8 +43,8 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
         }
         catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is not OutOfMemoryException)
         {
-            // Stopping: the batch in flight (if any) was not answered in time; nothing of it is settled.
-            if (ex is not OperationCanceledException || inFlight.IsCancellationRequested)
+            // Stopping: a batch on the wire was not answered in time; nothing of it is settled.
+            if (_stoppedWhilePosting)
             {
                 Log.UplinkStoppedInFlight(logger);
             }
@@ -63,7 +64,8 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
     /// </summary>
     private void StopInFlight(CancellationTokenSource inFlight)
     {
-        if (sender.IsPosting)
+        _stoppedWhilePosting = sender.IsPosting;
+        if (_stoppedWhilePosting)
         {
             inFlight.CancelAfter(options.ShutdownGrace);
         }

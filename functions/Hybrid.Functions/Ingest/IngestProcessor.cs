@@ -77,9 +77,10 @@ internal sealed class IngestProcessor(
             var sendTime = claim.Expires is { } expires
                 ? expires - (options.Value.ClaimDuration * 0.2) - time.GetUtcNow()
                 : options.Value.ClaimDuration * 0.8;
+            // Not the request's token either: a client gone mid-send (an edge killed or timed out) would cut sends that
+            // storage may already have taken, so the resent batch would be enqueued twice. The deadline bounds the work.
             using var deadline = new CancellationTokenSource(sendTime > TimeSpan.Zero ? sendTime : TimeSpan.FromTicks(1), time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-            var report = await fanOut.SendAsync(messages, linked.Token).ConfigureAwait(false);
+            var report = await fanOut.SendAsync(messages, deadline.Token).ConfigureAwait(false);
             if (!report.AllSent)
             {
                 if (claim.Outcome == ClaimOutcome.Claimed)
