@@ -41,7 +41,8 @@ internal sealed class UplinkOptionsValidator : IValidateOptions<UplinkOptions>
         DurationRule.Check(failures, "Hybrid:Uplink:MaxRetryAfter", options.MaxRetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), "00:10:00");
         DurationRule.Check(failures, "Hybrid:Uplink:BreakerSamplingDuration", options.BreakerSamplingDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1), "00:00:30");
         DurationRule.Check(failures, "Hybrid:Uplink:BreakerBreakDuration", options.BreakerBreakDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1), "00:00:30");
-        DurationRule.Check(failures, "Hybrid:Uplink:ShutdownGrace", options.ShutdownGrace, TimeSpan.Zero, TimeSpan.FromMinutes(5), "00:00:20");
+        // The host gives every service 30 s to stop (AgentHost); a longer grace would be cut short silently.
+        DurationRule.Check(failures, "Hybrid:Uplink:ShutdownGrace", options.ShutdownGrace, TimeSpan.Zero, TimeSpan.FromSeconds(25), "00:00:20");
         if (options.RetryMax < options.RetryMin)
         {
             failures.Add($"Hybrid:Uplink:RetryMax ({options.RetryMax}) must not be below Hybrid:Uplink:RetryMin ({options.RetryMin}).");
