@@ -72,7 +72,7 @@ public sealed class UplinkShutdownTests(UplinkFixture fixture, ITestOutputHelper
         var settings = UplinkAgent.Settings(device, data.Path, new Uri($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}/api/ingest"), UplinkFixture.FunctionKey);
         settings["Hybrid__Uplink__RetryMin"] = "00:00:30";
         settings["Hybrid__Uplink__RetryMax"] = "00:00:30";
-        settings["Hybrid__Uplink__ShutdownGrace"] = "00:00:30";
+        settings["Hybrid__Uplink__ShutdownGrace"] = "00:00:25";
         await using var agent = await UplinkAgent.StartAsync(settings);
         await agent.WaitForOutputAsync("attempt 2 follows in", UplinkAgent.Timeout);
 
