@@ -65,13 +65,29 @@ internal sealed class LogPruner(LaneCommands[] commands, StoreOptions options, T
     public void Evict(SqliteTransaction transaction, GroupPlan plan, Lane lane, long rows, long bytes, DropReason reason) =>
         DeleteOldest(transaction, plan, lane, (taken, takenBytes, _) => taken < rows || takenBytes < bytes, reason);
 
-    /// <summary>Retention of one lane: what every enabled sink has passed, then readings older than the TTL.</summary>
-    public void Retain(SqliteTransaction transaction, GroupPlan plan, Lane lane)
+    /// <summary>
+    /// Most delivered rows one retention pass deletes per lane. A drained backlog of a million readings would otherwise
+    /// go in one long transaction that holds the write lock (sinks' cursor saves wait behind it) and grows the WAL.
+    /// </summary>
+    public const long MaxDeliveredRowsPerPass = 20_000;
+
+    /// <summary>
+    /// Retention of one lane: what every enabled sink has passed (at most <see cref="MaxDeliveredRowsPerPass"/>), then
+    /// readings older than the TTL. True when delivered rows are left for another pass.
+    /// </summary>
+    public bool Retain(SqliteTransaction transaction, GroupPlan plan, Lane lane)
     {
         var lanePlan = plan[lane];
+        var more = false;
         if (sinks.MinCursor(lane) is { } passed && passed >= lanePlan.First)
         {
             var through = Math.Min(passed, lanePlan.Head);
+            if (through - lanePlan.First + 1 > MaxDeliveredRowsPerPass)
+            {
+                through = lanePlan.First + MaxDeliveredRowsPerPass - 1;
+                more = true;
+            }
+
             var bytes = commands[(int)lane].PrefixBytes(transaction, through);
             DeletePrefix(transaction, plan, lane, through, bytes, reason: null);
         }
@@ -83,6 +99,8 @@ internal sealed class LogPruner(LaneCommands[] commands, StoreOptions options, T
             var cutoff = (time.GetUtcNow() - options.Ttl).ToUnixTimeMilliseconds();
             DeleteOldest(transaction, plan, lane, (_, _, ts) => ts < cutoff, DropReason.Ttl);
         }
+
+        return more;
     }
 
     /// <summary>Re-reads the free space of the store's file system against the floor; logs a crossing.</summary>

@@ -452,10 +452,10 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     private long RunRetention(SqliteConnection connection)
     {
         _plan.Reset(_lanes);
+        bool more;
         using (var transaction = connection.BeginTransaction())
         {
-            _pruner!.Retain(transaction, _plan, Lane.High);
-            _pruner.Retain(transaction, _plan, Lane.Normal);
+            more = _pruner!.Retain(transaction, _plan, Lane.High) | _pruner.Retain(transaction, _plan, Lane.Normal);
             SaveDrops(transaction);
             transaction.Commit();
         }
@@ -463,6 +463,12 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
         var deleted = _plan.High.Deleted + _plan.Normal.Deleted;
         ApplyPlan();
         _pruner.CheckDiskFloor();
+        if (more)
+        {
+            // The next pass queues behind the readings waiting now, so deleting a drained backlog never delays capture.
+            _channel.Writer.TryWrite(WriterItem.ForControl(WriterControl.Retention, done: null));
+        }
+
         return deleted;
     }
 }
