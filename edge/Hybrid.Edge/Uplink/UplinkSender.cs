@@ -5,19 +5,17 @@ namespace Hybrid.Edge.Uplink;
 
 /// <summary>
 /// Sends one batch through the resilience pipeline until it gets an answer that is not transient (or the agent
-/// stops): the body is serialized and compressed once and the same bytes are posted on every attempt.
+/// stops): the same compressed body is posted on every attempt.
 /// </summary>
-internal sealed class UplinkSender(IngestClient client, ResiliencePipeline<UplinkReply> pipeline, UplinkStatus status) : IDisposable
+internal sealed class UplinkSender(IngestClient client, ResiliencePipeline<UplinkReply> pipeline, UplinkStatus status)
 {
-    private readonly BatchBodyWriter _body = new();
     private int _posting;
 
     /// <summary>True while a POST is on the wire (as opposed to waiting between attempts).</summary>
     public bool IsPosting => Volatile.Read(ref _posting) != 0;
 
-    public async Task<UplinkReply> SendAsync(string device, string epoch, Lane lane, ReadOnlyMemory<StoredReading> batch, CancellationToken cancellationToken)
+    public async Task<UplinkReply> SendAsync(Lane lane, ReadOnlyMemory<StoredReading> batch, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        var body = _body.Write(device, epoch, batch.Span);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(UplinkResilience.Batch, BatchLabel.Of(lane, batch.Span));
         try
@@ -32,8 +30,6 @@ internal sealed class UplinkSender(IngestClient client, ResiliencePipeline<Uplin
             ResilienceContextPool.Shared.Return(context);
         }
     }
-
-    public void Dispose() => _body.Dispose();
 
     private async ValueTask<UplinkReply> PostAsync(ReadOnlyMemory<byte> body, ReadOnlyMemory<StoredReading> batch, CancellationToken cancellationToken)
     {

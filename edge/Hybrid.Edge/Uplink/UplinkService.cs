@@ -46,8 +46,8 @@ internal sealed class UplinkService(
     private async Task RunOnceAsync(UplinkOptions uplink, ReadingStore store, HttpClient http, CancellationToken stoppingToken)
     {
         var pipeline = UplinkResilience.Build(uplink, status, time, logger, stoppingToken);
-        using var sender = new UplinkSender(new IngestClient(http, uplink, time), pipeline, status);
-        var sink = new UplinkSink(store.GetSink(SinkName), sender, uplink, status, time, logger);
+        var sender = new UplinkSender(new IngestClient(http, uplink, time), pipeline, status);
+        using var sink = new UplinkSink(store.GetSink(SinkName), sender, uplink, status, time, logger);
         await sink.RunAsync(stoppingToken).ConfigureAwait(false);
     }
 

@@ -11,9 +11,10 @@ namespace Hybrid.Edge.Uplink;
 /// answered for: accepted, duplicate, or refused for good (then dead-lettered with its reason). Wrong settings hold
 /// the uplink without advancing anything; transient failures retry the same batch.
 /// </summary>
-internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOptions options, UplinkStatus status, TimeProvider time, ILogger logger)
+internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOptions options, UplinkStatus status, TimeProvider time, ILogger logger) : IDisposable
 {
     private readonly ReconnectBackoff _holdBackoff = new(options.RetryMin, options.RetryMax, new Random());
+    private readonly UplinkBatches _batches = new(log, options, time);
     private SinkCursor _cursor = null!;
     private volatile bool _stoppedWhilePosting;
 
@@ -28,17 +29,33 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
         using var stopping = stoppingToken.Register(() => StopInFlight(inFlight));
         try
         {
+            PreparedBatch? next = null;
             while (!stoppingToken.IsCancellationRequested)
             {
-                var (lane, batch) = await NextBatchAsync(stoppingToken).ConfigureAwait(false);
-                if (batch.IsEmpty)
+                var current = next ?? await _batches.NextAsync(_cursor, stoppingToken).ConfigureAwait(false);
+                if (current is null)
                 {
                     await log.WaitForReadingsAsync(_cursor.Settled(Lane.High), _cursor.Settled(Lane.Normal), stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
-                await DeliverAsync(lane, batch, inFlight.Token, stoppingToken).ConfigureAwait(false);
+                // The next batch is read and compressed while this one is on the wire; it is sent only if still next.
+                var prefetch = Task.Run(() => _batches.PrefetchAsync(current, _cursor, stoppingToken), stoppingToken);
+                try
+                {
+                    await DeliverAsync(current, inFlight.Token, stoppingToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await prefetch.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                }
+
                 await _cursor.SaveAsync(CancellationToken.None).ConfigureAwait(false);
+                next = await prefetch.ConfigureAwait(false);
+                if (next is not null && !await _batches.IsStillNextAsync(next, _cursor, stoppingToken).ConfigureAwait(false))
+                {
+                    next = null;
+                }
             }
         }
         catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is not OutOfMemoryException)
@@ -75,83 +92,29 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
         }
     }
 
-    private async Task<(Lane Lane, ReadOnlyMemory<StoredReading> Batch)> NextBatchAsync(CancellationToken cancellationToken)
-    {
-        var high = await ReadAsync(Lane.High, cancellationToken).ConfigureAwait(false);
-        if (!high.IsEmpty)
-        {
-            return (Lane.High, high);
-        }
-
-        var normal = await ReadAsync(Lane.Normal, cancellationToken).ConfigureAwait(false);
-        if (normal.IsEmpty || options.Linger <= TimeSpan.Zero || IsFull(normal.Span))
-        {
-            return (Lane.Normal, normal);
-        }
-
-        // A partial batch: give capture up to Linger to fill it (fewer, larger requests), unless an alert arrives.
-        await WaitForFullBatchOrLingerAsync(cancellationToken).ConfigureAwait(false);
-        high = await ReadAsync(Lane.High, cancellationToken).ConfigureAwait(false);
-        return high.IsEmpty ? (Lane.Normal, await ReadAsync(Lane.Normal, cancellationToken).ConfigureAwait(false)) : (Lane.High, high);
-    }
-
-    private async Task<ReadOnlyMemory<StoredReading>> ReadAsync(Lane lane, CancellationToken cancellationToken)
-    {
-        var readings = await log.ReadAsync(lane, _cursor.Settled(lane), options.MaxBatchItems, options.MaxBatchBytes, cancellationToken).ConfigureAwait(false);
-        return readings.Count == 0 ? ReadOnlyMemory<StoredReading>.Empty : readings.ToArray();
-    }
-
-    /// <summary>Full by count, or by bytes (the read stops before exceeding MaxBatchBytes; half of it counts as full).</summary>
-    private bool IsFull(ReadOnlySpan<StoredReading> batch)
-    {
-        if (batch.Length >= options.MaxBatchItems)
-        {
-            return true;
-        }
-
-        long bytes = 0;
-        foreach (var reading in batch)
-        {
-            bytes += StoreSchema.RowBytes(reading.Type, reading.Source, reading.Key, reading.PayloadJson.Length);
-        }
-
-        return bytes >= options.MaxBatchBytes / 2;
-    }
-
-    private async Task WaitForFullBatchOrLingerAsync(CancellationToken cancellationToken)
-    {
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var full = log.WaitForReadingsAsync(_cursor.Settled(Lane.High), _cursor.Settled(Lane.Normal) + options.MaxBatchItems - 1, wake.Token).AsTask();
-        var linger = Task.Delay(options.Linger, time, wake.Token);
-        await Task.WhenAny(full, linger).ConfigureAwait(false);
-        await wake.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(full, linger).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-    }
-
     /// <summary>Settles <paramref name="batch"/>: acknowledged, dead-lettered item by item, or split, never skipped.</summary>
-    private async Task DeliverAsync(Lane lane, ReadOnlyMemory<StoredReading> batch, CancellationToken inFlight, CancellationToken stoppingToken)
+    private async Task DeliverAsync(PreparedBatch batch, CancellationToken inFlight, CancellationToken stoppingToken)
     {
         while (true)
         {
-            var reply = await sender.SendAsync(log.DeviceId, log.GetEpoch(lane), lane, batch, inFlight).ConfigureAwait(false);
+            var reply = await sender.SendAsync(batch.Lane, batch.Readings, batch.Body, inFlight).ConfigureAwait(false);
             switch (reply.Kind)
             {
                 case UplinkReplyKind.Settled:
-                    Settle(lane, batch.Span, reply);
+                    Settle(batch.Lane, batch.Readings.Span, reply);
                     return;
-                case UplinkReplyKind.TooLarge or UplinkReplyKind.BadRequest when batch.Length == 1:
+                case UplinkReplyKind.TooLarge or UplinkReplyKind.BadRequest when batch.Readings.Length == 1:
                     status.SetLastError(reply.Reason);
-                    DeadLetter(lane, batch.Span[0], $"uplink: HTTP {reply.Status}: {reply.Reason}");
+                    DeadLetter(batch.Lane, batch.Readings.Span[0], $"uplink: HTTP {reply.Status}: {reply.Reason}");
                     return;
                 case UplinkReplyKind.TooLarge or UplinkReplyKind.BadRequest:
                     status.SetLastError(reply.Reason);
                     status.AddSplit();
-                    var label = BatchLabel.Of(lane, batch.Span);
+                    var label = BatchLabel.Of(batch.Lane, batch.Readings.Span);
                     Log.UplinkSplitting(logger, reply.Status, label.Lane, label.First, label.Last, label.Count, reply.Reason);
-                    var half = batch.Length / 2;
-                    await DeliverAsync(lane, batch[..half], inFlight, stoppingToken).ConfigureAwait(false);
-                    await DeliverAsync(lane, batch[half..], inFlight, stoppingToken).ConfigureAwait(false);
+                    var half = batch.Readings.Length / 2;
+                    await DeliverAsync(_batches.Split(batch, batch.Readings[..half]), inFlight, stoppingToken).ConfigureAwait(false);
+                    await DeliverAsync(_batches.Split(batch, batch.Readings[half..]), inFlight, stoppingToken).ConfigureAwait(false);
                     return;
                 case UplinkReplyKind.Hold:
                     await HoldAsync(reply, stoppingToken).ConfigureAwait(false);
@@ -215,4 +178,6 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
 
         throw new InvalidOperationException($"seq {seq} is not in the batch; IngestClient checks this before settling.");
     }
+
+    public void Dispose() => _batches.Dispose();
 }

@@ -14,7 +14,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
     private readonly TempDirectory _directory = new("uplink");
     private readonly CancellationTokenSource _stop = new();
     private readonly HttpClient _http;
-    private UplinkSender? _sender;
+    private UplinkSink? _sink;
     private Task? _run;
 
     public UplinkHarness(Func<PostedBatch, HttpResponseMessage> answer, Action<UplinkOptions>? configure = null)
@@ -57,9 +57,9 @@ internal sealed class UplinkHarness : IAsyncDisposable
     {
         var time = TimeProvider.System;
         var pipeline = UplinkResilience.Build(Options, Status, time, Logger, _stop.Token);
-        _sender = new UplinkSender(new IngestClient(_http, Options, time), pipeline, Status);
-        var sink = new UplinkSink(Log, _sender, Options, Status, time, Logger);
-        _run = sink.RunAsync(_stop.Token);
+        var sender = new UplinkSender(new IngestClient(_http, Options, time), pipeline, Status);
+        _sink = new UplinkSink(Log, sender, Options, Status, time, Logger);
+        _run = _sink.RunAsync(_stop.Token);
     }
 
     public Task UntilCursorAsync(Lane lane, long seq) =>
@@ -84,7 +84,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        _sender?.Dispose();
+        _sink?.Dispose();
         _http.Dispose();
         await Store.DisposeAsync();
         _stop.Dispose();

@@ -48,6 +48,26 @@ public sealed class UplinkSinkTests
     }
 
     [Fact]
+    public async Task Drain_AlertArrivesWhileANormalBatchIsOnTheWire_AlertGoesBeforeThePreparedNormalBatch()
+    {
+        await using var uplink = new UplinkHarness(ScriptedIngestHandler.Accept, o => o.MaxBatchItems = 10);
+        uplink.Handler.AnswerDelay = TimeSpan.FromMilliseconds(500);
+        await uplink.WriteAsync(20);
+
+        uplink.Start();
+        await Hybrid.Testing.Eventually.UntilAsync(() => !uplink.Handler.Posts.IsEmpty, TimeSpan.FromSeconds(20));
+        await uplink.WriteAsync(1, type: "alert.smoke");
+        await uplink.UntilCursorAsync(Lane.Normal, 20);
+        await uplink.UntilCursorAsync(Lane.High, 1);
+
+        var posts = uplink.Handler.Posts.ToArray();
+        Assert.Equal(3, posts.Length);
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), posts[0].Seqs);
+        Assert.Equal(uplink.Log.GetEpoch(Lane.High), posts[1].Batch.Epoch);
+        Assert.Equal(Enumerable.Range(11, 10).Select(i => (long)i), posts[2].Seqs);
+    }
+
+    [Fact]
     public async Task Drain_FunctionRejectsOneItem_ItIsDeadLetteredWithTheReasonAndTheRestAdvances()
     {
         await using var uplink = new UplinkHarness(post => ScriptedIngestHandler.Ok(post.Seqs.Length - 1, 0, [new RejectedItem(3, "ts is 40 days old")]));

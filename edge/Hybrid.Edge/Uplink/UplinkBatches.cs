@@ -1,0 +1,128 @@
+using Hybrid.Edge.Sinks;
+using Hybrid.Edge.Store;
+
+namespace Hybrid.Edge.Uplink;
+
+/// <summary>
+/// Chooses and prepares the uplink's batches: the high lane first, a partial normal batch lingers for more readings
+/// (full batches never wait), and while one batch is on the wire the next full one is read and compressed into the
+/// second of two reused buffers, so a backlog drains without the store read, JSON and gzip between requests. Only
+/// one batch is ever in flight; a prepared batch is sent only if it is still the next one when its turn comes.
+/// </summary>
+internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimeProvider time) : IDisposable
+{
+    private readonly BatchBodyWriter[] _writers = [new(), new()];
+
+    /// <summary>The next batch after what <paramref name="cursor"/> has settled, or null when there is none.</summary>
+    public async Task<PreparedBatch?> NextAsync(SinkCursor cursor, CancellationToken cancellationToken)
+    {
+        var high = await ReadAsync(Lane.High, cursor.Settled(Lane.High), cancellationToken).ConfigureAwait(false);
+        if (!high.IsEmpty)
+        {
+            return Prepare(Lane.High, high, _writers[0]);
+        }
+
+        var normal = await ReadAsync(Lane.Normal, cursor.Settled(Lane.Normal), cancellationToken).ConfigureAwait(false);
+        if (normal.IsEmpty)
+        {
+            return null;
+        }
+
+        if (options.Linger > TimeSpan.Zero && !IsFull(normal.Span))
+        {
+            // A partial batch: give capture up to Linger to fill it (fewer, larger requests), unless an alert arrives.
+            await WaitForFullBatchOrLingerAsync(cursor, cancellationToken).ConfigureAwait(false);
+            high = await ReadAsync(Lane.High, cursor.Settled(Lane.High), cancellationToken).ConfigureAwait(false);
+            if (!high.IsEmpty)
+            {
+                return Prepare(Lane.High, high, _writers[0]);
+            }
+
+            normal = await ReadAsync(Lane.Normal, cursor.Settled(Lane.Normal), cancellationToken).ConfigureAwait(false);
+        }
+
+        return Prepare(Lane.Normal, normal, _writers[0]);
+    }
+
+    /// <summary>
+    /// While <paramref name="current"/> is on the wire: the batch that will follow it if it is a high one or a full
+    /// normal one (a partial one lingers anyway), prepared in the buffer <paramref name="current"/> does not use.
+    /// </summary>
+    public async Task<PreparedBatch?> PrefetchAsync(PreparedBatch current, SinkCursor cursor, CancellationToken cancellationToken)
+    {
+        var writer = current.Writer == _writers[0] ? _writers[1] : _writers[0];
+        var highAfter = current.Lane == Lane.High ? current.LastSeq : cursor.Settled(Lane.High);
+        var high = await ReadAsync(Lane.High, highAfter, cancellationToken).ConfigureAwait(false);
+        if (!high.IsEmpty)
+        {
+            return Prepare(Lane.High, high, writer);
+        }
+
+        var normalAfter = current.Lane == Lane.Normal ? current.LastSeq : cursor.Settled(Lane.Normal);
+        var normal = await ReadAsync(Lane.Normal, normalAfter, cancellationToken).ConfigureAwait(false);
+        return !normal.IsEmpty && IsFull(normal.Span) ? Prepare(Lane.Normal, normal, writer) : null;
+    }
+
+    /// <summary>
+    /// True when <paramref name="next"/> follows straight on what is settled and no alert has arrived that should go
+    /// before a normal batch.
+    /// </summary>
+    public async Task<bool> IsStillNextAsync(PreparedBatch next, SinkCursor cursor, CancellationToken cancellationToken)
+    {
+        if (next.FirstSeq != cursor.Settled(next.Lane) + 1)
+        {
+            return false;
+        }
+
+        return next.Lane == Lane.High
+            || (await log.ReadAsync(Lane.High, cursor.Settled(Lane.High), 1, 1, cancellationToken).ConfigureAwait(false)).Count == 0;
+    }
+
+    /// <summary>A part of <paramref name="parent"/> (after a 413 or 400), written again in the parent's buffer.</summary>
+    public PreparedBatch Split(PreparedBatch parent, ReadOnlyMemory<StoredReading> part) => Prepare(parent.Lane, part, parent.Writer);
+
+    public void Dispose()
+    {
+        foreach (var writer in _writers)
+        {
+            writer.Dispose();
+        }
+    }
+
+    private PreparedBatch Prepare(Lane lane, ReadOnlyMemory<StoredReading> readings, BatchBodyWriter writer) =>
+        new(lane, readings, writer.Write(log.DeviceId, log.GetEpoch(lane), readings.Span), writer);
+
+    private async Task<ReadOnlyMemory<StoredReading>> ReadAsync(Lane lane, long afterSeq, CancellationToken cancellationToken)
+    {
+        var readings = await log.ReadAsync(lane, afterSeq, options.MaxBatchItems, options.MaxBatchBytes, cancellationToken).ConfigureAwait(false);
+        return readings.Count == 0 ? ReadOnlyMemory<StoredReading>.Empty : readings.ToArray();
+    }
+
+    /// <summary>Full by count, or by bytes (the read stops before exceeding MaxBatchBytes; half of it counts as full).</summary>
+    private bool IsFull(ReadOnlySpan<StoredReading> batch)
+    {
+        if (batch.Length >= options.MaxBatchItems)
+        {
+            return true;
+        }
+
+        long bytes = 0;
+        foreach (var reading in batch)
+        {
+            bytes += StoreSchema.RowBytes(reading.Type, reading.Source, reading.Key, reading.PayloadJson.Length);
+        }
+
+        return bytes >= options.MaxBatchBytes / 2;
+    }
+
+    private async Task WaitForFullBatchOrLingerAsync(SinkCursor cursor, CancellationToken cancellationToken)
+    {
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var full = log.WaitForReadingsAsync(cursor.Settled(Lane.High), cursor.Settled(Lane.Normal) + options.MaxBatchItems - 1, wake.Token).AsTask();
+        var linger = Task.Delay(options.Linger, time, wake.Token);
+        await Task.WhenAny(full, linger).ConfigureAwait(false);
+        await wake.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(full, linger).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+}
