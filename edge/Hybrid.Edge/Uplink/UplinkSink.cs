@@ -15,7 +15,9 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
 {
     private readonly ReconnectBackoff _holdBackoff = new(options.RetryMin, options.RetryMax, new Random());
     private readonly UplinkBatches _batches = new(log, options, time);
+    private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(250);
     private SinkCursor _cursor = null!;
+    private long _lastSave;
     private volatile bool _stoppedWhilePosting;
 
     /// <summary>
@@ -50,11 +52,18 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
                     await prefetch.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
                 }
 
-                await _cursor.SaveAsync(CancellationToken.None).ConfigureAwait(false);
                 next = await prefetch.ConfigureAwait(false);
                 if (next is not null && !await _batches.IsStillNextAsync(next, _cursor, stoppingToken).ConfigureAwait(false))
                 {
                     next = null;
+                }
+
+                // Draining a backlog, the cursor is saved a few times a second rather than per batch: after a crash the
+                // Function answers the resent batches as duplicates. Caught up, it is saved at once.
+                if (next is null || time.GetElapsedTime(_lastSave) >= SaveInterval)
+                {
+                    await _cursor.SaveAsync(CancellationToken.None).ConfigureAwait(false);
+                    _lastSave = time.GetTimestamp();
                 }
             }
         }
