@@ -5,6 +5,9 @@ namespace Hybrid.Bench;
 /// <summary>What every bench shares: <c>--name value</c> arguments, medians, percentiles and a process's memory.</summary>
 internal static class BenchStats
 {
+    // sysconf(_SC_CLK_TCK): 100 on every Linux architecture .NET runs on (USER_HZ is fixed in the kernel ABI).
+    private const int ClockTicksPerSecond = 100;
+
     /// <summary>The integer after <paramref name="name"/>, or <paramref name="fallback"/>.</summary>
     public static int Arg(string[] args, string name, int fallback) =>
         ArgText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
@@ -34,5 +37,20 @@ internal static class BenchStats
         var line = File.ReadLines(pid is null ? "/proc/self/status" : $"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"no {field} in /proc/{pid?.ToString(CultureInfo.InvariantCulture) ?? "self"}/status");
         return long.Parse(line.AsSpan(prefix.Length).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    /// <summary>
+    /// CPU time (user + system) of this process from <c>/proc/self/stat</c>: its own (<c>utime</c>+<c>stime</c>) or,
+    /// with <paramref name="reapedChildren"/>, that of the children it has waited for (<c>cutime</c>+<c>cstime</c>,
+    /// which the kernel adds when a child is reaped, with the child's own reaped children).
+    /// </summary>
+    public static TimeSpan CpuTime(bool reapedChildren = false)
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        // Fields after the command name in parentheses, which may itself contain spaces: [0] is field 3 (state).
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var first = reapedChildren ? 13 : 11;
+        var ticks = long.Parse(fields[first], CultureInfo.InvariantCulture) + long.Parse(fields[first + 1], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
     }
 }
