@@ -145,7 +145,7 @@ internal sealed class MqttBenchmark : IBenchmark
         }
 
         var options = new MqttOptions { Host = broker.Host, Port = broker.Port, TopicTemplate = "bench/{device}/{type}", InflightWindow = window, Qos = 1 };
-        await using var client = new MosquittoClient(MqttClientSettings.From(options, "bench-sink", null), TimeProvider.System, NullLogger.Instance);
+        await using var client = new MqttNetClient(MqttClientSettings.From(options, "bench-sink", null), TimeProvider.System, NullLogger.Instance);
         var connected = await client.ConnectAsync(cancellationToken);
         if (!connected.Connected)
         {
@@ -234,7 +234,7 @@ internal sealed class MqttBenchmark : IBenchmark
     {
         await using var store = OpenStore(dir, TimeSpan.Zero);
         var options = new MqttOptions { Host = broker.Host, Port = broker.Port, TopicTemplate = "bench/{device}/{type}", InflightWindow = window, Qos = 1 };
-        await using var inner = new MosquittoClient(MqttClientSettings.From(options, "bench-lat", null), TimeProvider.System, NullLogger.Instance);
+        await using var inner = new MqttNetClient(MqttClientSettings.From(options, "bench-lat", null), TimeProvider.System, NullLogger.Instance);
         if (await inner.ConnectAsync(cancellationToken) is { Connected: false } failed)
         {
             throw new InvalidOperationException(failed.Error);
