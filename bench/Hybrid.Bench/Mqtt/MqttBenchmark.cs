@@ -75,9 +75,9 @@ internal sealed class MqttBenchmark : IBenchmark
         }
 
         var ratio = Median(sinkRates) / Median(pubRates);
-        Console.WriteLine($"median: sink {Median(sinkRates):N0} msg/s, mosquitto_pub {Median(pubRates):N0} msg/s, ratio {ratio:F2} (target >= 0.80)");
+        Console.WriteLine($"median: sink {Median(sinkRates):N0} msg/s, mosquitto_pub {Median(pubRates):N0} msg/s, ratio {ratio:F2} (target >= 0.50, and >= 0.8x the libmosquitto sink's rate recorded in docs/BENCHMARKS.md)");
         Console.WriteLine($"median: client CPU per 100,000 msgs: sink process {Median(sinkCpu):F2} s ({Median(sinkCpu) * 10:F1} us/msg), mosquitto_pub {Median(pubCpu):F2} s ({Median(pubCpu) * 10:F1} us/msg)");
-        Console.WriteLine($"median: capture->PUBACK p50 {Median(latencies.Select(l => l.P50)):F2} ms, p99 {Median(latencies.Select(l => l.P99)):F2} ms at {rate}/s (target p99 <= 20 ms)");
+        Console.WriteLine($"median: capture->PUBACK p50 {Median(latencies.Select(l => l.P50)):F2} ms, p99 {Median(latencies.Select(l => l.P99)):F2} ms at {rate}/s (target p99 <= 10 ms)");
         return 0;
     }
 

@@ -214,7 +214,10 @@ internal sealed class MqttNetClient : IMqttClient
                 .WithWillRetain(true);
         }
 
-        return builder.Build();
+        var options = builder.Build();
+        // Our messages carry only topic, payload, QoS and retain, valid in both protocols: skip MQTTnet's per-publish check.
+        options.ValidateFeatures = false;
+        return options;
     }
 
     private async Task RunAsync()

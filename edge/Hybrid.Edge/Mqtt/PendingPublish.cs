@@ -37,6 +37,9 @@ internal sealed class PendingPublish : TaskCompletionSource<PublishResult>
     /// <summary>The connection (<see cref="PublishOutbox"/> generation) it was last handed to MQTTnet on.</summary>
     public int Generation { get; set; }
 
+    /// <summary>The outbox that sent it, for the continuation of MQTTnet's task.</summary>
+    public PublishOutbox? Outbox { get; set; }
+
     /// <summary>The payload copy; valid until <see cref="Complete"/>.</summary>
     public byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(PendingPublish));
 

@@ -132,13 +132,15 @@ internal sealed class PublishOutbox(MqttNetPublisher publisher)
         }
         else
         {
+            // The pending publish carries its outbox, so the continuation needs no state object of its own.
+            pending.Outbox = this;
             _ = sent.ContinueWith(
                 static (task, state) =>
                 {
-                    var (outbox, pending) = ((PublishOutbox, PendingPublish))state!;
-                    outbox.Transmitted(pending, task);
+                    var pending = (PendingPublish)state!;
+                    pending.Outbox!.Transmitted(pending, task);
                 },
-                (this, pending),
+                pending,
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
