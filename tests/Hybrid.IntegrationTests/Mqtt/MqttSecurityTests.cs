@@ -55,15 +55,8 @@ public sealed class MqttSecurityTests
         using var dir = new TempDirectory("mqtt-tls");
         var (ca, serverCert, serverKey) = await MakeCertificatesAsync(dir, "ca");
         var (otherCa, _, _) = await MakeCertificatesAsync(dir, "other");
-        var tlsPort = FreePort.Next();
-        await using var broker = await MosquittoBroker.StartAsync(
-        [
-            $"listener {tlsPort.ToString(CultureInfo.InvariantCulture)} 127.0.0.1",
-            $"cafile {ca}",
-            $"certfile {serverCert}",
-            $"keyfile {serverKey}",
-        ]);
-        await FreePort.WaitUntilListeningAsync(tlsPort, Timeout);
+        var (broker, tlsPort) = await StartTlsBrokerAsync(ca, serverCert, serverKey);
+        await using var brokerLifetime = broker;
 
         await using (var client = MqttTestClient.Create(MqttTestClient.Settings(broker) with { Port = tlsPort, Tls = new MqttTlsOptions { Enabled = true, CaFile = ca } }))
         {
@@ -101,16 +94,8 @@ public sealed class MqttSecurityTests
         using var dir = new TempDirectory("mqtt-mtls");
         var (ca, serverCert, serverKey) = await MakeCertificatesAsync(dir, "ca");
         var (clientCert, clientKey) = await MakeSignedCertificateAsync(dir, "ca", "client", "/CN=hybrid-edge", "extendedKeyUsage=clientAuth\n");
-        var tlsPort = FreePort.Next();
-        await using var broker = await MosquittoBroker.StartAsync(
-        [
-            $"listener {tlsPort.ToString(CultureInfo.InvariantCulture)} 127.0.0.1",
-            $"cafile {ca}",
-            $"certfile {serverCert}",
-            $"keyfile {serverKey}",
-            "require_certificate true",
-        ]);
-        await FreePort.WaitUntilListeningAsync(tlsPort, Timeout);
+        var (broker, tlsPort) = await StartTlsBrokerAsync(ca, serverCert, serverKey, "require_certificate true");
+        await using var brokerLifetime = broker;
 
         await using (var client = MqttTestClient.Create(MqttTestClient.Settings(broker) with { Port = tlsPort, Tls = new MqttTlsOptions { Enabled = true, CaFile = ca, CertFile = clientCert, KeyFile = clientKey } }))
         {
@@ -134,15 +119,8 @@ public sealed class MqttSecurityTests
     {
         using var dir = new TempDirectory("mqtt-host");
         var (ca, serverCert, serverKey) = await MakeCertificatesAsync(dir, "ca", "subjectAltName=DNS:broker.example\n", "/CN=broker.example");
-        var tlsPort = FreePort.Next();
-        await using var broker = await MosquittoBroker.StartAsync(
-        [
-            $"listener {tlsPort.ToString(CultureInfo.InvariantCulture)} 127.0.0.1",
-            $"cafile {ca}",
-            $"certfile {serverCert}",
-            $"keyfile {serverKey}",
-        ]);
-        await FreePort.WaitUntilListeningAsync(tlsPort, Timeout);
+        var (broker, tlsPort) = await StartTlsBrokerAsync(ca, serverCert, serverKey);
+        await using var brokerLifetime = broker;
 
         await using (var strict = MqttTestClient.Create(MqttTestClient.Settings(broker) with { Port = tlsPort, Tls = new MqttTlsOptions { Enabled = true, CaFile = ca } }))
         {
@@ -155,6 +133,22 @@ public sealed class MqttSecurityTests
         await using var insecure = MqttTestClient.Create(MqttTestClient.Settings(broker) with { Port = tlsPort, Tls = new MqttTlsOptions { Enabled = true, CaFile = ca, Insecure = true } });
         var result = await insecure.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
         Assert.True(result.Connected, result.Error);
+    }
+
+    /// <summary>A broker with its plain listener and a TLS listener on another free port, which it waits for.</summary>
+    private static async Task<(MosquittoBroker Broker, int TlsPort)> StartTlsBrokerAsync(string ca, string cert, string key, params string[] extra)
+    {
+        var tlsPort = FreePort.Next();
+        var broker = await MosquittoBroker.StartAsync(
+        [
+            $"listener {tlsPort.ToString(CultureInfo.InvariantCulture)} 127.0.0.1",
+            $"cafile {ca}",
+            $"certfile {cert}",
+            $"keyfile {key}",
+            .. extra,
+        ]);
+        await FreePort.WaitUntilListeningAsync(tlsPort, Timeout);
+        return (broker, tlsPort);
     }
 
     private static async Task<(string Ca, string Cert, string Key)> MakeCertificatesAsync(TempDirectory dir, string name, string serverExtensions = "subjectAltName=IP:127.0.0.1,DNS:localhost\n", string serverSubject = "/CN=127.0.0.1")
