@@ -22,18 +22,6 @@ internal sealed class PublishOutbox(MqttNetPublisher publisher)
     private int _inflight;
     private bool _closed;
 
-    /// <summary>Publishes waiting for a connection or a free slot in the window.</summary>
-    public int Waiting
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _waiting.Count;
-            }
-        }
-    }
-
     /// <summary>Queues or sends one publish; its task completes with the outcome.</summary>
     public PendingPublish Publish(string topic, ReadOnlySpan<byte> payload, int qos, bool retain)
     {
