@@ -121,6 +121,45 @@ public sealed class MqttNetClientTests(MosquittoFixture fixture)
     }
 
     [Fact]
+    public async Task Connect_ListenerNeverAnswers_FailsAfterConnectTimeoutNamingTheSetting()
+    {
+        // Accepts TCP connections and says nothing, like a wrong service on the port.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        await using var client = MqttTestClient.Create(MqttTestClient.Settings(fixture.Broker) with { Port = port, ConnectTimeout = TimeSpan.FromMilliseconds(500) });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.False(result.Connected);
+        Assert.Equal($"cannot connect to MQTT broker 127.0.0.1:{port}: no CONNACK within 00:00:00.5000000 (Hybrid:Mqtt:ConnectTimeout); is it an MQTT listener, and TLS matching Hybrid:Mqtt:Tls:Enabled?", result.Error);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Connect_NothingListening_RetriesWithJitteredExponentialBackoffUpToTheCap()
+    {
+        var settings = MqttTestClient.Settings(fixture.Broker) with { Port = FreePort.Next(), ReconnectMin = TimeSpan.FromMilliseconds(100), ReconnectMax = TimeSpan.FromMilliseconds(400) };
+        await using var client = MqttTestClient.Create(settings);
+        var delays = new System.Collections.Concurrent.ConcurrentQueue<TimeSpan>();
+        client.ConnectionChanged += (_, e) =>
+        {
+            if (e.NextAttemptIn is { } delay)
+            {
+                delays.Enqueue(delay);
+            }
+        };
+
+        _ = await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
+        await Eventually.UntilAsync(() => delays.Count >= 5, Timeout, () => $"{delays.Count} attempts");
+
+        // Attempt n waits a random delay in [d/2, d] with d = min(400 ms, 100 ms * 2^(n-1)).
+        var ceilings = new[] { 100, 200, 400, 400, 400 };
+        Assert.All(delays.Take(5).Zip(ceilings), p => Assert.InRange(p.First.TotalMilliseconds, p.Second / 2.0, p.Second));
+    }
+
+    [Fact]
     public async Task PublishQos1_WhileBrokerDown_IsSentAfterReconnectAndAcknowledged()
     {
         await using var broker = await MosquittoBroker.StartAsync();
