@@ -5,6 +5,9 @@ namespace Hybrid.Bench;
 /// <summary>What every bench shares: <c>--name value</c> arguments, medians, percentiles and a process's memory.</summary>
 internal static class BenchStats
 {
+    // sysconf(_SC_CLK_TCK): 100 on every Linux architecture .NET runs on (USER_HZ is fixed in the kernel ABI).
+    private const int ClockTicksPerSecond = 100;
+
     /// <summary>The integer after <paramref name="name"/>, or <paramref name="fallback"/>.</summary>
     public static int Arg(string[] args, string name, int fallback) =>
         ArgText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
@@ -51,4 +54,19 @@ internal static class BenchStats
 
     /// <summary>The 1, 5 and 15 minute load averages, as <c>/proc/loadavg</c> shows them.</summary>
     public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]);
+
+    /// <summary>
+    /// CPU time (user + system) of this process from <c>/proc/self/stat</c>: its own (<c>utime</c>+<c>stime</c>) or,
+    /// with <paramref name="reapedChildren"/>, that of the children it has waited for (<c>cutime</c>+<c>cstime</c>,
+    /// which the kernel adds when a child is reaped, with the child's own reaped children).
+    /// </summary>
+    public static TimeSpan CpuTime(bool reapedChildren = false)
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        // Fields after the command name in parentheses, which may itself contain spaces: [0] is field 3 (state).
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var first = reapedChildren ? 13 : 11;
+        var ticks = long.Parse(fields[first], CultureInfo.InvariantCulture) + long.Parse(fields[first + 1], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
+    }
 }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Hybrid.Edge.Mqtt;
 
-/// <summary>Everything one <see cref="MosquittoClient"/> connection needs; built from <see cref="MqttOptions"/>.</summary>
+/// <summary>Everything one <see cref="MqttNetClient"/> connection needs; built from <see cref="MqttOptions"/>.</summary>
 internal sealed record MqttClientSettings
 {
     public required string Host { get; init; }

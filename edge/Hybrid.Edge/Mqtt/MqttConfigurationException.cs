@@ -1,6 +1,6 @@
 namespace Hybrid.Edge.Mqtt;
 
-/// <summary>A setting libmosquitto refused (e.g. unreadable TLS files); the message names the setting and the fix.</summary>
+/// <summary>A setting the MQTT client cannot use (e.g. unreadable TLS files); the message names the setting and the fix.</summary>
 public sealed class MqttConfigurationException : Exception
 {
     public MqttConfigurationException()

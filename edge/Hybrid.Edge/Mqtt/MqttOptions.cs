@@ -58,7 +58,7 @@ internal sealed class MqttOptions
     /// <summary>Per-type QoS/retain, first match wins (e.g. <c>{ "Type": "alert.*", "Qos": 2 }</c>).</summary>
     public List<MqttTypeRule> Rules { get; set; } = [];
 
-    /// <summary>Most readings published but not yet acknowledged; also libmosquitto's inflight limit.</summary>
+    /// <summary>Most readings published but not yet acknowledged; also the client's inflight limit (lowered to the broker's MQTT 5 Receive Maximum).</summary>
     public int InflightWindow { get; set; } = 100;
 
     /// <summary>First reconnect delay.</summary>

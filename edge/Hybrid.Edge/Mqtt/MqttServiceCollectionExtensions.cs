@@ -19,7 +19,7 @@ internal static class MqttServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<MqttOptions>().Bind(configuration.GetSection(MqttOptions.SectionName));
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsRulesValidator>();
-        services.AddSingleton<IMqttClientFactory, MosquittoClientFactory>();
+        services.AddSingleton<IMqttClientFactory, MqttNetClientFactory>();
         services.AddSingleton<MqttStatus>();
         if (configuration.GetSection(MqttOptions.SectionName).GetValue(nameof(MqttOptions.Enabled), true))
         {

@@ -20,7 +20,7 @@ internal static class MqttTestClient
         ReconnectMax = TimeSpan.FromSeconds(2),
     };
 
-    public static MosquittoClient Create(MqttClientSettings settings) => new(settings, TimeProvider.System, NullLogger.Instance);
+    public static MqttNetClient Create(MqttClientSettings settings) => new(settings, TimeProvider.System, NullLogger.Instance);
 
     public static string Port(MosquittoBroker broker) => broker.Port.ToString(CultureInfo.InvariantCulture);
 

@@ -9,7 +9,7 @@ namespace Hybrid.IntegrationTests.Mqtt;
 
 /// <summary>
 /// The agent as deployed: published with native AOT (which is what keeps it within the Pi's memory budget, see
-/// docs/BENCHMARKS.md "Agent"), it captures, stores and publishes through libmosquitto's callbacks, and stops cleanly.
+/// docs/BENCHMARKS.md "Agent"), it captures, stores and publishes through MQTTnet, and stops cleanly.
 /// </summary>
 [Collection(Collections.Mosquitto)]
 public sealed class NativeAotAgentTests(MosquittoFixture fixture)

@@ -5,7 +5,7 @@ using Hybrid.Testing;
 namespace Hybrid.IntegrationTests.Mqtt;
 
 [Collection(Collections.Mosquitto)]
-public sealed class MosquittoClientTests(MosquittoFixture fixture)
+public sealed class MqttNetClientTests(MosquittoFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
@@ -52,15 +52,28 @@ public sealed class MosquittoClientTests(MosquittoFixture fixture)
         Assert.Equal(($"{topic}/b", "second", qos), (second.Topic, Encoding.UTF8.GetString(second.Payload), second.Qos));
     }
 
-    [Fact]
-    public async Task Publish_ManyQos1Concurrently_EveryOneAcknowledgedAndReceivedOnce()
+    [Theory]
+    [InlineData(false, 20)]
+    [InlineData(true, 100)]
+    public async Task Publish_ManyQos1Concurrently_EveryOneAcknowledgedAndReceivedOnce(bool mqtt5, int window)
     {
+        // MQTT 5: mosquitto announces Receive Maximum 20 (max_inflight_messages) and disconnects a client that sends
+        // more unacknowledged publishes; the window must shrink to it even though 100 are configured.
+        var version = mqtt5 ? MqttProtocolVersion.V5 : MqttProtocolVersion.V311;
         var broker = fixture.Broker;
         var topic = $"hybrid/many/{Guid.NewGuid():N}";
         await using var receiver = MqttTestClient.Create(MqttTestClient.Settings(broker));
         await receiver.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
         await receiver.SubscribeAsync(topic, 1, CancellationToken.None).WaitAsync(Timeout);
-        await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker) with { InflightWindow = 20 });
+        var lost = 0;
+        await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker, version: version) with { InflightWindow = window });
+        client.ConnectionChanged += (_, e) =>
+        {
+            if (e.Error is not null)
+            {
+                Interlocked.Increment(ref lost);
+            }
+        };
         await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
 
         const int count = 5000;
@@ -76,6 +89,8 @@ public sealed class MosquittoClientTests(MosquittoFixture fixture)
             var message = await receiver.Messages.ReadAsync().AsTask().WaitAsync(Timeout);
             Assert.True(seen.Add(int.Parse(Encoding.UTF8.GetString(message.Payload), System.Globalization.CultureInfo.InvariantCulture)));
         }
+
+        Assert.Equal(0, Volatile.Read(ref lost));
     }
 
     [Fact]
@@ -106,7 +121,46 @@ public sealed class MosquittoClientTests(MosquittoFixture fixture)
     }
 
     [Fact]
-    public async Task PublishQos1_WhileBrokerDown_IsDeliveredByLibmosquittoAfterReconnectAndAcknowledged()
+    public async Task Connect_ListenerNeverAnswers_FailsAfterConnectTimeoutNamingTheSetting()
+    {
+        // Accepts TCP connections and says nothing, like a wrong service on the port.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        await using var client = MqttTestClient.Create(MqttTestClient.Settings(fixture.Broker) with { Port = port, ConnectTimeout = TimeSpan.FromMilliseconds(500) });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.False(result.Connected);
+        Assert.Equal($"cannot connect to MQTT broker 127.0.0.1:{port}: no CONNACK within 00:00:00.5000000 (Hybrid:Mqtt:ConnectTimeout); is it an MQTT listener, and TLS matching Hybrid:Mqtt:Tls:Enabled?", result.Error);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Connect_NothingListening_RetriesWithJitteredExponentialBackoffUpToTheCap()
+    {
+        var settings = MqttTestClient.Settings(fixture.Broker) with { Port = FreePort.Next(), ReconnectMin = TimeSpan.FromMilliseconds(100), ReconnectMax = TimeSpan.FromMilliseconds(400) };
+        await using var client = MqttTestClient.Create(settings);
+        var delays = new System.Collections.Concurrent.ConcurrentQueue<TimeSpan>();
+        client.ConnectionChanged += (_, e) =>
+        {
+            if (e.NextAttemptIn is { } delay)
+            {
+                delays.Enqueue(delay);
+            }
+        };
+
+        _ = await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
+        await Eventually.UntilAsync(() => delays.Count >= 5, Timeout, () => $"{delays.Count} attempts");
+
+        // Attempt n waits a random delay in [d/2, d] with d = min(400 ms, 100 ms * 2^(n-1)).
+        var ceilings = new[] { 100, 200, 400, 400, 400 };
+        Assert.All(delays.Take(5).Zip(ceilings), p => Assert.InRange(p.First.TotalMilliseconds, p.Second / 2.0, p.Second));
+    }
+
+    [Fact]
+    public async Task PublishQos1_WhileBrokerDown_IsSentAfterReconnectAndAcknowledged()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var topic = $"hybrid/offline/{Guid.NewGuid():N}";
@@ -116,9 +170,8 @@ public sealed class MosquittoClientTests(MosquittoFixture fixture)
         await broker.KillAsync();
         await Eventually.UntilAsync(() => client.State != MqttConnectionState.Connected, TimeSpan.FromSeconds(15));
 
-        // libmosquitto queues a QoS 1 message even without a connection (mosquitto_publish says NO_CONN) and sends it
-        // after the reconnect: the task must wait for that PUBACK rather than report NotConnected (which made the
-        // sink publish the reading twice and left an orphan ack behind).
+        // The client keeps a QoS 1 message published without a connection and sends it after the reconnect: the task
+        // waits for that PUBACK rather than report NotConnected, so the sink neither resends nor skips the reading.
         var publish = client.PublishAsync(topic, Encoding.UTF8.GetBytes(payload), 1, retain: true, CancellationToken.None);
         await Task.Delay(300);
         Assert.False(publish.IsCompleted);
@@ -133,8 +186,8 @@ public sealed class MosquittoClientTests(MosquittoFixture fixture)
     {
         var broker = fixture.Broker;
         var topic = $"hybrid/full/{Guid.NewGuid():N}";
-        var logger = new RecordingLogger<MosquittoClientTests>();
-        await using var client = new MosquittoClient(MqttTestClient.Settings(broker) with { ReceiveCapacity = 2 }, TimeProvider.System, logger);
+        var logger = new RecordingLogger<MqttNetClientTests>();
+        await using var client = new MqttNetClient(MqttTestClient.Settings(broker) with { ReceiveCapacity = 2 }, TimeProvider.System, logger);
         Assert.True((await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout)).Connected);
         Assert.Equal(PublishStatus.Acknowledged, (await client.SubscribeAsync(topic, 1, CancellationToken.None).WaitAsync(Timeout)).Status);
 
@@ -150,5 +203,42 @@ public sealed class MosquittoClientTests(MosquittoFixture fixture)
         var entry = Assert.Single(logger.Entries, e => e.Id == 2023);
         Assert.Contains("receive capacity 2); 1 dropped so far", entry.Message, StringComparison.Ordinal);
         Assert.Equal("m1", System.Text.Encoding.UTF8.GetString((await client.Messages.ReadAsync()).Payload));
+    }
+
+    [Fact]
+    public async Task PublishQos0_WhileBrokerDown_ReportsNotConnected()
+    {
+        var port = FreePort.Next();
+        await using var client = MqttTestClient.Create(MqttTestClient.Settings(fixture.Broker) with { Port = port });
+        Assert.False((await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout)).Connected);
+
+        var result = await client.PublishAsync("hybrid/qos0", "x"u8.ToArray(), 0, false, CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(PublishStatus.NotConnected, result.Status);
+    }
+
+    [Fact]
+    public async Task PublishQos1_BrokerKilledWithPublishesInFlight_EveryOneIsResentAndAcknowledged()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var topic = $"hybrid/inflight/{Guid.NewGuid():N}";
+        await using var client = MqttTestClient.Create(MqttTestClient.Settings(broker) with { ReconnectMin = TimeSpan.FromMilliseconds(100), ReconnectMax = TimeSpan.FromMilliseconds(500) });
+        Assert.True((await client.ConnectAsync(CancellationToken.None).WaitAsync(Timeout)).Connected);
+        var publishes = new List<Task<PublishResult>>();
+        for (var i = 0; i < 2000; i++)
+        {
+            publishes.Add(client.PublishAsync(topic, Encoding.UTF8.GetBytes($"m{i}"), 1, false, CancellationToken.None));
+        }
+
+        await broker.KillAsync();
+        for (var i = 2000; i < 2100; i++)
+        {
+            publishes.Add(client.PublishAsync(topic, Encoding.UTF8.GetBytes($"m{i}"), 1, false, CancellationToken.None));
+        }
+
+        await broker.RestartAsync();
+        var results = await Task.WhenAll(publishes).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All(results, r => Assert.Equal(PublishStatus.Acknowledged, r.Status));
     }
 }
