@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace Hybrid.Edge.Capture;
 
 /// <summary>
-/// Reads newline-separated JSON from a stream until it ends and writes each object as a reading, never blocking on
-/// the store. A line that is not a reading is counted and logged (throttled), never fatal.
+/// Reads newline-separated JSON from a stream until it ends and writes each object as a reading; when the store's
+/// channel is full it stops reading until there is room (the producer's pipe holds the rest), so nothing is dropped.
+/// A line that is not a reading is counted and logged (throttled), never fatal.
 /// </summary>
 internal sealed class JsonLineReader(string sourceName, JsonLineMapper mapper, IReadingWriter writer, LineSourceCounters counters, LogThrottle throttle, ILogger logger)
 {
@@ -29,7 +30,10 @@ internal sealed class JsonLineReader(string sourceName, JsonLineMapper mapper, I
 
                 while (!skipping && TryReadLine(ref buffer, out var line))
                 {
-                    Handle(line);
+                    if (Map(line) is { } reading)
+                    {
+                        await StoreAsync(reading, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 if (!skipping && buffer.Length > JsonLineMapper.MaxLineBytes)
@@ -42,9 +46,9 @@ internal sealed class JsonLineReader(string sourceName, JsonLineMapper mapper, I
 
                 if (result.IsCompleted)
                 {
-                    if (!skipping && !buffer.IsEmpty)
+                    if (!skipping && !buffer.IsEmpty && Map(buffer) is { } last)
                     {
-                        Handle(buffer);
+                        await StoreAsync(last, cancellationToken).ConfigureAwait(false);
                     }
 
                     reader.AdvanceTo(buffer.End);
@@ -88,22 +92,32 @@ internal sealed class JsonLineReader(string sourceName, JsonLineMapper mapper, I
         return true;
     }
 
-    private void Handle(ReadOnlySequence<byte> line)
+    /// <summary>The line's reading, or null when it is empty or refused (counted and logged).</summary>
+    private CaptureReading? Map(ReadOnlySequence<byte> line)
     {
         var span = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
         if (span.Trim(" \t\r"u8).IsEmpty)
         {
-            return;
+            return null;
         }
 
         counters.AddLine();
         if (!mapper.TryMap(span, out var reading, out var error))
         {
             Refuse(error!);
-            return;
+            return null;
         }
 
-        if (writer.TryWrite(reading))
+        return reading;
+    }
+
+    /// <summary>
+    /// Waits for room in the store rather than dropping: the producer's pipe fills meanwhile and it blocks on its
+    /// writes, so a command faster than the store loses nothing.
+    /// </summary>
+    private async ValueTask StoreAsync(CaptureReading reading, CancellationToken cancellationToken)
+    {
+        if (await writer.WriteAsync(reading, cancellationToken).ConfigureAwait(false))
         {
             counters.AddReading();
         }

@@ -16,7 +16,7 @@ internal sealed class LineSourceCounters
     /// <summary>Lines that were not a reading (not a JSON object, bad type, too long).</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
-    /// <summary>Readings the store's channel had no room for (also counted by the store as channel-full).</summary>
+    /// <summary>Readings the store no longer took because it was stopping (counted by the store as <c>stopped</c>).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     internal void AddLine() => Interlocked.Increment(ref _lines);

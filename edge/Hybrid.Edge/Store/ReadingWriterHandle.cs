@@ -7,4 +7,6 @@ namespace Hybrid.Edge.Store;
 internal sealed class ReadingWriterHandle(StoreWriter writer) : IReadingWriter
 {
     public bool TryWrite(CaptureReading reading) => writer.TryWrite(reading);
+
+    public ValueTask<bool> WriteAsync(CaptureReading reading, CancellationToken cancellationToken) => writer.WriteAsync(reading, cancellationToken);
 }

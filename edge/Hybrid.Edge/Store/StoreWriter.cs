@@ -84,6 +84,28 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
         return false;
     }
 
+    /// <inheritdoc />
+    public async ValueTask<bool> WriteAsync(CaptureReading reading, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        var item = WriterItem.ForReading(reading);
+        if (_channel.Writer.TryWrite(item))
+        {
+            return true;
+        }
+
+        try
+        {
+            await _channel.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            _counters.AddDropped(DropReason.Stopped, 1);
+            return false;
+        }
+    }
+
     /// <summary>Completes once every reading written before this call is committed (or dropped and counted).</summary>
     public Task FlushAsync(CancellationToken cancellationToken) => SendControlAsync(WriterControl.Flush, cancellationToken);
 

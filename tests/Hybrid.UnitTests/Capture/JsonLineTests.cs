@@ -105,6 +105,30 @@ public sealed class JsonLineTests
         Assert.Equal(2, logger.Entries.Count(e => e.Id == 5013));
     }
 
+    [Fact]
+    public async Task ReadToEnd_StoreChannelFull_WaitsForRoomAndLosesNothing()
+    {
+        using var dir = new TempDirectory("lines");
+        await using var store = Hybrid.UnitTests.Store.TestStores.CreateClosed(dir.Path, o => (o.ChannelCapacity, o.CommitMaxReadings) = (8, 8));
+        var counters = new LineSourceCounters();
+        var reader = new JsonLineReader("test", Mapper(new JsonLineOptions(), "x"), store.Writer, counters, new LogThrottle(TimeProvider.System, TimeSpan.FromMinutes(1), 2), new RecordingLogger<JsonLineTests>());
+        var input = string.Join('\n', Enumerable.Range(1, 200).Select(i => $"{{\"i\":{i}}}"));
+
+        // The writer is not started yet: the reader must wait at 8 queued readings instead of dropping the rest.
+        var reading = reader.ReadToEndAsync(new MemoryStream(Encoding.UTF8.GetBytes(input)), CancellationToken.None);
+        await Eventually.UntilAsync(() => store.Writer.QueuedReadings == 8, TimeSpan.FromSeconds(10));
+        Assert.False(reading.IsCompleted);
+        store.Open();
+        store.StartWriter();
+        await reading.WaitAsync(TimeSpan.FromSeconds(20));
+        await store.Writer.FlushAsync(CancellationToken.None);
+
+        Assert.Equal(200, store.GetLane(Lane.Normal).HeadSeq);
+        Assert.Equal(200, counters.Readings);
+        Assert.Equal(0, counters.Dropped);
+        Assert.Equal(0, store.Counters.Dropped(DropReason.ChannelFull));
+    }
+
     private static JsonLineMapper Mapper(JsonLineOptions options, string type) =>
         new(options, type, "test-source", new FakeTimeProvider(Now));
 
