@@ -9,8 +9,8 @@ namespace Hybrid.Bench;
 /// <summary>
 /// <c>./hybrid bench exec [--lines N] [--runs R] [--agent PATH]</c>: the <c>exec</c> capture source's rate. The real
 /// agent (native AOT) runs one exec source, an <c>awk</c> program printing N rtl_433-like JSON lines as fast as it can,
-/// with every sink off; the rate is N over the time from the first committed reading to the N-th (polled read-only in
-/// the store), beside the same-run limit: the same program's lines counted by <c>wc -l</c>. Peak RSS is the agent's
+/// with every sink off; the rate is N over the time from the agent's start to the N-th committed reading (polled read-only
+/// in the store, startup included), beside the same-run limit: the same program's lines counted by <c>wc -l</c>. Peak RSS is the agent's
 /// <c>VmHWM</c>.
 /// </summary>
 internal sealed class ExecBenchmark : IBenchmark
@@ -56,9 +56,9 @@ internal sealed class ExecBenchmark : IBenchmark
                     },
                 },
             });
+            var clock = Stopwatch.StartNew();
             await using var process = ChildProcess.Start(agent, ["run", "--config", config]);
             await WaitForStoreAsync(dir, process, cancellationToken);
-            var clock = Stopwatch.StartNew();
             var head = Head(dir);
             while (head < lines)
             {
@@ -71,7 +71,7 @@ internal sealed class ExecBenchmark : IBenchmark
                 head = Head(dir);
             }
 
-            // From the first commit on: the first commit already held some readings, so this slightly overstates the rate.
+            // From the agent's start (its startup included), so the rate is on the low side.
             var rate = lines / clock.Elapsed.TotalSeconds;
             var peak = StatusMb(process.Id, "VmHWM");
             await StopAsync(process);
