@@ -6,6 +6,5 @@ namespace Hybrid.Edge.Hosting;
 
 /// <summary>Source-generated JSON for the CLI's <c>--json</c> output (no reflection; AOT-safe).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(StoreReport))]
 [JsonSerializable(typeof(List<DeadLetterRecord>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

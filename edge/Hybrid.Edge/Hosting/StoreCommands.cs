@@ -35,7 +35,8 @@ internal static class StoreCommands
         return WithStore(configFile, readOnly: true, error, inspector =>
         {
             var report = inspector.Report(TimeProvider.System.GetUtcNow());
-            output.WriteLine(json ? JsonSerializer.Serialize(report, CliJsonContext.Default.StoreReport) : "(no agent answered on the status endpoint: read from the store file)\n" + FormatStatus(report));
+            var document = new StatusDocument(false, report.DeviceId ?? "", null, report, null, null, []);
+            output.WriteLine(json ? JsonSerializer.Serialize(document, StatusJsonContext.Default.StatusDocument) : "(no agent answered on the status endpoint: read from the store file)\n" + FormatStatus(report));
             return Done;
         });
     }
@@ -74,7 +75,7 @@ internal static class StoreCommands
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(c, $"agent running {TimeSpan.FromSeconds(Math.Round(live.UptimeSeconds))} as device {live.Device}");
+        text.AppendLine(c, $"agent running {TimeSpan.FromSeconds(Math.Round(live.UptimeSeconds ?? 0))} as device {live.Device}");
         if (live.Mqtt is { } mqtt)
         {
             text.AppendLine(c, $"mqtt    {mqtt.Connection}, published {mqtt.Published:N0}, acknowledged {mqtt.Acknowledged:N0}, inflight {mqtt.Inflight}");

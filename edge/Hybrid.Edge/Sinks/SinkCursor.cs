@@ -30,6 +30,9 @@ internal sealed class SinkCursor
     /// <summary>The highest seq of <paramref name="lane"/> settled so far (saved or not).</summary>
     public long Settled(Lane lane) => _settled[(int)lane];
 
+    /// <summary>True when dead letters wait to be saved.</summary>
+    public bool HasDeadLetters => _deadLetters[0].Count + _deadLetters[1].Count > 0;
+
     /// <summary>True when something settled is not yet durable.</summary>
     public bool HasUnsaved => _deadLetters[0].Count + _deadLetters[1].Count > 0 || _settled[0] > _saved[0] || _settled[1] > _saved[1];
 

@@ -41,7 +41,7 @@ internal sealed class AgentMetrics : IDisposable
         {
             _meter.CreateObservableCounter("hybrid.uplink.items", () => UplinkItems(uplink), "{reading}", "Uplink items by outcome: sent (every attempt), acknowledged, accepted, duplicate, dead_lettered.");
             _meter.CreateObservableCounter("hybrid.uplink.retries", () => uplink.Retries, "{attempt}", "Uplink attempts retried after a transient failure.");
-            _meter.CreateObservableGauge("hybrid.uplink.breaker_state", () => uplink.Breaker.CircuitState switch { CircuitState.Closed => 0, CircuitState.HalfOpen => 1, _ => 2 }, null, "The uplink's circuit breaker: 0 closed, 1 half-open, 2 open.");
+            _meter.CreateObservableGauge("hybrid.uplink.breaker_state", () => uplink.Breaker switch { CircuitState.Closed => 0, CircuitState.HalfOpen => 1, _ => 2 }, null, "The uplink's circuit breaker: 0 closed, 1 half-open, 2 open.");
             _meter.CreateObservableGauge("hybrid.uplink.held", () => uplink.Held is null ? 0 : 1, null, "1 while the uplink holds for a setting to fix (wrong key or URL).");
         }
 

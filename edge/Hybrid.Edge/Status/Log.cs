@@ -9,6 +9,10 @@ internal static partial class Log
     public static partial void StatusEndpointStarted(ILogger logger, string baseUrl);
 
     [LoggerMessage(EventId = 6001, EventName = "StatusEndpointFailed", Level = LogLevel.Error,
-        Message = "status endpoint not started on {BaseUrl}: {Reason}; set Hybrid:Status:Port to a free port or Hybrid:Status:Enabled to false. The agent runs on without it")]
+        Message = "status endpoint not started on {BaseUrl}: {Reason}; check Hybrid:Status:Host and Hybrid:Status:Port (a free port), or set Hybrid:Status:Enabled to false. The agent runs on without it")]
     public static partial void StatusEndpointFailed(ILogger logger, string baseUrl, string reason);
+
+    [LoggerMessage(EventId = 6002, EventName = "StatusRequestFailed", Level = LogLevel.Error,
+        Message = "status endpoint: answering {Path} failed")]
+    public static partial void StatusRequestFailed(ILogger logger, string path, Exception exception);
 }

@@ -3,12 +3,14 @@ using Hybrid.Edge.Store;
 namespace Hybrid.Edge.Status;
 
 /// <summary>
-/// What <c>GET /status</c> answers: the store as <c>hybrid-edge status</c> shows it from the file, plus what only the
-/// running agent knows: uptime, the MQTT connection, the uplink's breaker and counters, capture rates.
+/// What <c>GET /status</c> and <c>hybrid-edge status --json</c> answer: the store, plus what only the running agent
+/// knows (<see cref="Live"/>): uptime, the MQTT connection, the uplink's breaker and counters, capture sources. Read
+/// from the file (no agent answering), <see cref="Live"/> is false and those are absent.
 /// </summary>
 internal sealed record StatusDocument(
+    bool Live,
     string Device,
-    double UptimeSeconds,
+    double? UptimeSeconds,
     StoreReport Store,
     MqttStatusDocument? Mqtt,
     UplinkStatusDocument? Uplink,

@@ -45,7 +45,7 @@ internal sealed class StatusEndpointService(
             services.GetService<ExecCaptureService>(),
             services.GetService<IOptions<StdinCaptureOptions>>()?.Value.Enabled == true ? services.GetService<StdinCaptureService>() : null);
         using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://{settings.Host}:{settings.Port}/");
+        listener.Prefixes.Add(settings.BaseUrl);
         MeterProvider? meterProvider = null;
         try
         {
@@ -61,7 +61,7 @@ internal sealed class StatusEndpointService(
                 })
                 .Build();
         }
-        catch (HttpListenerException ex)
+        catch (Exception ex) when (ex is HttpListenerException or InvalidOperationException or ArgumentException)
         {
             Log.StatusEndpointFailed(logger, settings.BaseUrl, ex.Message);
             return;
@@ -118,6 +118,19 @@ internal sealed class StatusEndpointService(
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             // The client went away or the agent is stopping.
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A fault building the answer: say so to the client and in the log rather than an empty 200.
+            Log.StatusRequestFailed(logger, context.Request.Url?.AbsolutePath ?? "/", ex);
+            try
+            {
+                await WriteAsync(response, HttpStatusCode.InternalServerError, "text/plain", System.Text.Encoding.UTF8.GetBytes($"error: {ex.Message}\n")).ConfigureAwait(false);
+            }
+            catch (Exception write) when (write is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                // Headers already sent, or the client went away.
+            }
         }
         finally
         {

@@ -15,9 +15,10 @@ internal sealed class StatusOptionsValidator : IValidateOptions<StatusOptions>
             failures.Add($"Hybrid:Status:Port ({options.Port}) must be 1 to 65535, e.g. 9464.");
         }
 
-        if (options.Host is not ("0.0.0.0" or "*" or "+" or "localhost") && !IPAddress.TryParse(options.Host, out _))
+        if (!IPAddress.TryParse(options.Host, out var address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
         {
-            failures.Add($"Hybrid:Status:Host '{options.Host}' must be an IP address to listen on, e.g. 127.0.0.1 (or 0.0.0.0 for every interface).");
+            // HttpListener (and the Prometheus exporter on it) listens on one address, not on every interface.
+            failures.Add($"Hybrid:Status:Host '{options.Host}' must be one IP address of this machine, e.g. 127.0.0.1 (or its LAN address for a Prometheus elsewhere).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -26,6 +26,7 @@ internal sealed class StatusReporter(IServiceProvider services, IOptions<AgentOp
         var mqtt = services.GetService<IEnumerable<Sinks.ISinkStatus>>()?.OfType<MqttStatus>().FirstOrDefault();
         var uplink = services.GetService<IEnumerable<Sinks.ISinkStatus>>()?.OfType<UplinkStatus>().FirstOrDefault();
         return new StatusDocument(
+            true,
             agent.Value.EffectiveDeviceId,
             Math.Round(time.GetElapsedTime(_started).TotalSeconds, 1),
             ToReport(store, stats),

@@ -189,7 +189,9 @@ internal sealed class SinkLog : ISinkLog, IDisposable
         {
             // Take the signal before checking the heads: a commit between the check and the wait then still wakes us.
             var changed = _headSignal.Changed;
-            if (_lanes[0].HeadSeq > afterSeqHigh || _lanes[1].HeadSeq > afterSeqNormal)
+            // Rows deleted before a sink got them (TTL, capacity, or a sink enabled after retention) are not readings to
+            // wait for: a cursor below the first seq held counts as at first - 1, or the sink would spin on the gap.
+            if (HasAfter(_lanes[0], afterSeqHigh) || HasAfter(_lanes[1], afterSeqNormal))
             {
                 return;
             }
@@ -197,6 +199,8 @@ internal sealed class SinkLog : ISinkLog, IDisposable
             await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static bool HasAfter(LaneState lane, long afterSeq) => lane.HeadSeq > Math.Max(afterSeq, lane.FirstSeq - 1);
 
     /// <summary>Per lane the cursor, backlog and oldest undelivered reading's age; and the dead-letter count.</summary>
     public async ValueTask<SinkStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -491,7 +491,17 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
             // The next pass comes shortly, not at once: between passes the write lock is free for sinks' cursor saves
             // (20,000 rows per 200 ms still deletes faster than any sink drains).
             _nextRetention = _time.GetTimestamp() + (long)(NextPassDelay.TotalSeconds * _time.TimestampFrequency);
-            _retentionTimer?.Change(NextPassDelay, _options.RetentionInterval);
+            if (!_completing)
+            {
+                try
+                {
+                    _retentionTimer?.Change(NextPassDelay, _options.RetentionInterval);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Completing raced us: no further pass is wanted.
+                }
+            }
         }
 
         return deleted;

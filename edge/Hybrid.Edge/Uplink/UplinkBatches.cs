@@ -39,6 +39,11 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
             }
 
             normal = await ReadAsync(Lane.Normal, cursor.Settled(Lane.Normal), cancellationToken).ConfigureAwait(false);
+            if (normal.IsEmpty)
+            {
+                // Capacity, the disk floor or TTL removed them while lingering.
+                return null;
+            }
         }
 
         return Prepare(Lane.Normal, normal, _writers[0]);

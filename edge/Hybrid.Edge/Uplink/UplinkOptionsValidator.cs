@@ -22,6 +22,11 @@ internal sealed class UplinkOptionsValidator : IValidateOptions<UplinkOptions>
             {
                 failures.Add("Hybrid:Uplink:FunctionKey is empty; set it to the ingest Function's key (environment Hybrid__Uplink__FunctionKey).");
             }
+            else if (options.FunctionKey.Any(c => c is <= ' ' or > '~'))
+            {
+                // It goes in a header; the key itself is never echoed.
+                failures.Add("Hybrid:Uplink:FunctionKey holds a space, a control or a non-ASCII character (a stray newline or a pasted invisible character?); set the key alone.");
+            }
         }
 
         if (options.MaxBatchItems is < 1 or > WireRules.MaxBatchItems)

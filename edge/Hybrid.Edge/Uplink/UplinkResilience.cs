@@ -46,7 +46,7 @@ internal static class UplinkResilience
                 MinimumThroughput = options.BreakerMinimumThroughput,
                 SamplingDuration = options.BreakerSamplingDuration,
                 BreakDuration = options.BreakerBreakDuration,
-                StateProvider = status.Breaker,
+                StateProvider = status.NewBreaker(),
                 OnOpened = args =>
                 {
                     Log.UplinkBreakerOpened(logger, args.BreakDuration, Describe(args.Outcome));

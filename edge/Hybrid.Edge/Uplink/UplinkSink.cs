@@ -46,6 +46,9 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
                 try
                 {
                     await DeliverAsync(current, inFlight.Token, stoppingToken).ConfigureAwait(false);
+
+                    // Answered: whatever fails next (e.g. the cancelled prefetch) was not a POST left unanswered.
+                    _stoppedWhilePosting = false;
                 }
                 finally
                 {
@@ -59,8 +62,9 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
                 }
 
                 // Draining a backlog, the cursor is saved a few times a second rather than per batch: after a crash the
-                // Function answers the resent batches as duplicates. Caught up, it is saved at once.
-                if (next is null || time.GetElapsedTime(_lastSave) >= SaveInterval)
+                // Function answers the resent batches as duplicates. Caught up, or with dead letters (which a resend would
+                // only get back as duplicates), it is saved at once.
+                if (next is null || _cursor.HasDeadLetters || time.GetElapsedTime(_lastSave) >= SaveInterval)
                 {
                     await _cursor.SaveAsync(CancellationToken.None).ConfigureAwait(false);
                     _lastSave = time.GetTimestamp();

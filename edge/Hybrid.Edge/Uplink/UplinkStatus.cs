@@ -24,8 +24,7 @@ internal sealed class UplinkStatus : ISinkStatus
     private string? _held;
     private string? _lastError;
 
-    /// <summary>The breaker's live state; the resilience pipeline reports into it.</summary>
-    public CircuitBreakerStateProvider Breaker { get; } = new();
+    private CircuitBreakerStateProvider? _breaker;
 
     public string Sink => UplinkService.SinkName;
 
@@ -60,7 +59,10 @@ internal sealed class UplinkStatus : ISinkStatus
     public string? LastError => Volatile.Read(ref _lastError);
 
     /// <summary>The breaker state as shown to people: <c>closed</c>, <c>open</c>, <c>half-open</c>.</summary>
-    public string BreakerState => Breaker.CircuitState switch
+    /// <summary>The current pipeline's breaker state (closed before the first pipeline).</summary>
+    public CircuitState Breaker => Volatile.Read(ref _breaker)?.CircuitState ?? CircuitState.Closed;
+
+    public string BreakerState => Breaker switch
     {
         CircuitState.Closed => "closed",
         CircuitState.Open => "open",
@@ -68,6 +70,17 @@ internal sealed class UplinkStatus : ISinkStatus
         CircuitState.Isolated => "isolated",
         _ => "unknown",
     };
+
+    /// <summary>
+    /// A provider for a new pipeline's breaker, published as the one to report. Polly attaches a provider to one
+    /// breaker only, and a supervised restart builds a new pipeline.
+    /// </summary>
+    internal CircuitBreakerStateProvider NewBreaker()
+    {
+        var provider = new CircuitBreakerStateProvider();
+        Volatile.Write(ref _breaker, provider);
+        return provider;
+    }
 
     internal void AddSent(int count) => Interlocked.Add(ref _sent, count);
 

@@ -60,7 +60,7 @@ public sealed class StatusEndpointTests
         await using var agent = ChildProcess.Start(RepositoryPaths.EdgeAgent, ["run"], Environment(data, port));
 
         await agent.WaitForOutputAsync("status endpoint not started", Timeout);
-        await agent.WaitForOutputAsync("Hybrid:Status:Port", Timeout);
+        await agent.WaitForOutputAsync("Hybrid:Status:Port (a free port)", Timeout);
         Assert.False(agent.HasExited);
         agent.Signal(15);
         Assert.Equal(0, await agent.WaitForExitAsync(Timeout));

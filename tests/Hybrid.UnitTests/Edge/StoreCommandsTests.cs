@@ -34,10 +34,12 @@ public sealed class StoreCommandsTests
 
         Assert.Equal(StoreCommands.Done, code);
         using var json = JsonDocument.Parse(output);
-        var uplink = json.RootElement.GetProperty("sinks").EnumerateArray().Single(s => s.GetProperty("sink").GetString() == "uplink");
+        Assert.False(json.RootElement.GetProperty("live").GetBoolean());
+        var store = json.RootElement.GetProperty("store");
+        var uplink = store.GetProperty("sinks").EnumerateArray().Single(s => s.GetProperty("sink").GetString() == "uplink");
         Assert.Equal(4, uplink.GetProperty("backlog").GetInt64());
         Assert.Equal(2, uplink.GetProperty("deadLetters").GetInt64());
-        Assert.Equal(10, json.RootElement.GetProperty("lanes")[1].GetProperty("headSeq").GetInt64());
+        Assert.Equal(10, store.GetProperty("lanes")[1].GetProperty("headSeq").GetInt64());
     }
 
     [Fact]

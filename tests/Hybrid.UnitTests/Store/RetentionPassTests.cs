@@ -24,4 +24,26 @@ public sealed class RetentionPassTests
         Assert.Equal(100, TestStores.Rows(store.Path, Lane.Normal).Count);
         Assert.Equal(0, store.Counters.TotalDropped);
     }
+
+    [Fact]
+    public async Task WaitForReadings_SinkBehindRowsAlreadyDeleted_WaitsInsteadOfSpinning()
+    {
+        using var dir = new TempDirectory("store");
+        await using var store = TestStores.Create(dir.Path, sinks: "mqtt");
+        await TestStores.WriteAsync(store, Enumerable.Range(1, 5).Select(i => TestStores.Reading(type: "alert.smoke", key: $"a{i}")));
+        await store.GetSink("mqtt").AdvanceAsync(Lane.High, 5, CancellationToken.None);
+        await store.Writer.RunRetentionAsync(CancellationToken.None);
+        Assert.Equal(6, store.GetLane(Lane.High).FirstSeq);
+
+        // A sink enabled now starts at cursor 0, below the first seq held: nothing there to wait for.
+        var late = store.GetSink("uplink");
+        var wait = late.WaitForReadingsAsync(0, 0, CancellationToken.None).AsTask();
+        await Task.Delay(300);
+        Assert.False(wait.IsCompleted, "a sink behind deleted rows must wait, not spin");
+
+        await TestStores.WriteAsync(store, [TestStores.Reading(type: "alert.smoke", key: "a6")]);
+        await wait.WaitAsync(TimeSpan.FromSeconds(10));
+        var next = await late.ReadAsync(Lane.High, 0, 10, int.MaxValue, CancellationToken.None);
+        Assert.Equal([6L], next.Select(r => r.Seq));
+    }
 }
