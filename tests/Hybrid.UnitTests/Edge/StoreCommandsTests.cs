@@ -103,7 +103,12 @@ public sealed class StoreCommandsTests
         var config = new FileInfo(Path.Combine(dir.Path, "edge.json"));
         File.WriteAllText(config.FullName, JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["Hybrid"] = new Dictionary<string, object> { ["Agent"] = new Dictionary<string, string> { ["DeviceId"] = "pi-test", ["DataDirectory"] = dir.Path } },
+            // No endpoint: these tests read the file, and an agent of another test may be listening on the default port.
+            ["Hybrid"] = new Dictionary<string, object>
+            {
+                ["Agent"] = new Dictionary<string, string> { ["DeviceId"] = "pi-test", ["DataDirectory"] = dir.Path },
+                ["Status"] = new Dictionary<string, string> { ["Enabled"] = "false" },
+            },
         }, TestJson.Default.DictionaryStringObject));
         using var output = new StringWriter();
         using var error = new StringWriter();
