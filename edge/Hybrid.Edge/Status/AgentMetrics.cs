@@ -62,7 +62,7 @@ internal sealed class AgentMetrics : IDisposable
     private static Measurement<long> Tagged(long value, string key, string tag) => new(value, new KeyValuePair<string, object?>(key, tag));
 
     private static IEnumerable<Measurement<long>> Lanes(ReadingStore store, Func<LaneState, long> value) =>
-        store.IsOpen ? [Tagged(value(store.GetLane(Lane.High)), "lane", "high"), Tagged(value(store.GetLane(Lane.Normal)), "lane", "normal")] : [];
+        store.IsOpen ? [Tagged(value(store.GetLane(Lane.High)), "lane", Lane.High.Name()), Tagged(value(store.GetLane(Lane.Normal)), "lane", Lane.Normal.Name())] : [];
 
     private static IEnumerable<Measurement<long>> Backlogs(ReadingStore store)
     {
@@ -79,7 +79,7 @@ internal sealed class AgentMetrics : IDisposable
                 yield return new Measurement<long>(
                     store.GetLane(lane).BacklogAfter(sink.GetCursor(lane)),
                     new KeyValuePair<string, object?>("sink", name),
-                    new KeyValuePair<string, object?>("lane", lane == Lane.High ? "high" : "normal"));
+                    new KeyValuePair<string, object?>("lane", lane.Name()));
             }
         }
     }

@@ -85,8 +85,8 @@ internal sealed class StatusReporter(IServiceProvider services, IOptions<AgentOp
         store.Path,
         store.DeviceId,
         StoreSchema.CurrentVersion,
-        [.. stats.Lanes.Select(l => new LaneReport(StoreInspector.LaneName((int)l.Lane), l.Epoch, l.FirstSeq, l.HeadSeq, l.Rows, l.Bytes))],
-        [.. stats.Sinks.Select(s => new SinkReport(s.Sink, [Lane("high", s.High), Lane("normal", s.Normal)], s.DeadLetters))],
+        [.. stats.Lanes.Select(l => new LaneReport(l.Lane.Name(), l.Epoch, l.FirstSeq, l.HeadSeq, l.Rows, l.Bytes))],
+        [.. stats.Sinks.Select(s => new SinkReport(s.Sink, [Lane(Store.Lane.High.Name(), s.High), Lane(Store.Lane.Normal.Name(), s.Normal)], s.DeadLetters))],
         stats.Dropped.ToDictionary(d => StoreStatsFormatter.ReasonName(d.Key), d => d.Value, StringComparer.Ordinal));
 
     private static SinkLaneReport Lane(string name, SinkLaneStats lane) =>

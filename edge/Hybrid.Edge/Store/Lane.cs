@@ -12,3 +12,10 @@ internal enum Lane
     /// <summary>Everything else.</summary>
     Normal = 1,
 }
+
+/// <summary>The lane names people read in logs, status and metrics.</summary>
+internal static class LaneNames
+{
+    /// <summary><c>high</c> or <c>normal</c>.</summary>
+    public static string Name(this Lane lane) => lane == Lane.High ? "high" : "normal";
+}

@@ -200,16 +200,8 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
             throw new StoreCorruptException($"meta.{epochKey} is missing or malformed ('{epoch}')");
         }
 
-        using var command = connection.CreateCommand();
-        command.CommandText = StoreSql.LoadLane(lane);
-        command.Parameters.AddWithValue("$lane", (int)lane);
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        var lastSeq = reader.IsDBNull(0) ? throw new StoreCorruptException($"lanes row {(int)lane} is missing") : reader.GetInt64(0);
-        var empty = reader.IsDBNull(1);
-        var head = Math.Max(lastSeq, empty ? 0 : reader.GetInt64(2));
-        var first = empty ? head + 1 : reader.GetInt64(1);
-        return new LaneState(lane, epoch, first, head, reader.GetInt64(3));
+        var extent = LaneExtent.Read(connection, lane) ?? throw new StoreCorruptException($"lanes row {(int)lane} is missing");
+        return new LaneState(lane, epoch, extent.FirstSeq, extent.HeadSeq, extent.Bytes);
     }
 
     /// <summary>Adds the drop counts earlier runs saved to this run's counters; returns them by reason.</summary>

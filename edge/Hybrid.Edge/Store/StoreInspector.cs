@@ -86,7 +86,7 @@ internal sealed class StoreInspector : IDisposable
             yield return new DeadLetterRecord(
                 reader.GetInt64(0),
                 reader.GetString(1),
-                LaneName(reader.GetInt32(2)),
+                ((Lane)reader.GetInt32(2)).Name(),
                 reader.GetInt64(3),
                 reader.GetString(4),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
@@ -108,19 +108,10 @@ internal sealed class StoreInspector : IDisposable
 
     public void Dispose() => _connection.Dispose();
 
-    internal static string LaneName(int lane) => lane == (int)Lane.High ? "high" : "normal";
-
     private LaneReport LoadLane(Lane lane)
     {
-        using var command = Command(StoreSql.LoadLane(lane));
-        command.Parameters.AddWithValue("$lane", (int)lane);
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        var lastSeq = reader.IsDBNull(0) ? 0 : reader.GetInt64(0);
-        var empty = reader.IsDBNull(1);
-        var head = Math.Max(lastSeq, empty ? 0 : reader.GetInt64(2));
-        var first = empty ? head + 1 : reader.GetInt64(1);
-        return new LaneReport(LaneName((int)lane), StoreSchema.ReadMeta(_connection, StoreSchema.EpochKey(lane)) ?? "", first, head, Math.Max(0, head - first + 1), reader.GetInt64(3));
+        var extent = LaneExtent.Read(_connection, lane) ?? new LaneExtent(1, 0, 0);
+        return new LaneReport(lane.Name(), StoreSchema.ReadMeta(_connection, StoreSchema.EpochKey(lane)) ?? "", extent.FirstSeq, extent.HeadSeq, extent.Rows, extent.Bytes);
     }
 
     private double? OldestAge(Lane lane, long cursor, DateTimeOffset now)

@@ -96,5 +96,5 @@ internal static class UplinkResilience
 internal readonly record struct BatchLabel(string Lane, long First, long Last, int Count)
 {
     public static BatchLabel Of(Lane lane, ReadOnlySpan<StoredReading> batch) =>
-        new(lane == Store.Lane.High ? "high" : "normal", batch[0].Seq, batch[^1].Seq, batch.Length);
+        new(lane.Name(), batch[0].Seq, batch[^1].Seq, batch.Length);
 }

@@ -176,7 +176,7 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
     {
         _cursor.DeadLetter(lane, reading.Seq, reason);
         status.AddDeadLettered(1);
-        Log.UplinkDeadLettered(logger, lane == Lane.High ? "high" : "normal", reading.Seq, reading.Type, reason);
+        Log.UplinkDeadLettered(logger, lane.Name(), reading.Seq, reading.Type, reason);
     }
 
     private static StoredReading Find(ReadOnlySpan<StoredReading> batch, long seq)
