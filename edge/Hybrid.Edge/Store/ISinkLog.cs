@@ -32,6 +32,12 @@ internal interface ISinkLog
     /// <summary>Records readings the sink rejected permanently, with the reason; they count as passed for retention.</summary>
     ValueTask DeadLetterAsync(Lane lane, IReadOnlyList<DeadLetterItem> items, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when <paramref name="lane"/> holds a reading after <paramref name="afterSeq"/>, from the store's lane state
+    /// (no query). Rows deleted before the sink read them do not count.
+    /// </summary>
+    bool HasReadingsAfter(Lane lane, long afterSeq);
+
     /// <summary>Completes when <see cref="Lane.High"/> has a reading after <paramref name="afterSeqHigh"/> or <see cref="Lane.Normal"/> one after <paramref name="afterSeqNormal"/> (at once if one exists).</summary>
     ValueTask WaitForReadingsAsync(long afterSeqHigh, long afterSeqNormal, CancellationToken cancellationToken);
 }

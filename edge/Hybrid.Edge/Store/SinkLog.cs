@@ -191,7 +191,7 @@ internal sealed class SinkLog : ISinkLog, IDisposable
             var changed = _headSignal.Changed;
             // Rows deleted before a sink got them (TTL, capacity, or a sink enabled after retention) are not readings to
             // wait for: a cursor below the first seq held counts as at first - 1, or the sink would spin on the gap.
-            if (HasAfter(_lanes[0], afterSeqHigh) || HasAfter(_lanes[1], afterSeqNormal))
+            if (HasReadingsAfter(Lane.High, afterSeqHigh) || HasReadingsAfter(Lane.Normal, afterSeqNormal))
             {
                 return;
             }
@@ -200,7 +200,12 @@ internal sealed class SinkLog : ISinkLog, IDisposable
         }
     }
 
-    private static bool HasAfter(LaneState lane, long afterSeq) => lane.HeadSeq > Math.Max(afterSeq, lane.FirstSeq - 1);
+    /// <inheritdoc />
+    public bool HasReadingsAfter(Lane lane, long afterSeq)
+    {
+        var state = _lanes[(int)lane];
+        return state.HeadSeq > Math.Max(afterSeq, state.FirstSeq - 1);
+    }
 
     /// <summary>Per lane the cursor, backlog and oldest undelivered reading's age; and the dead-letter count.</summary>
     public async ValueTask<SinkStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken)

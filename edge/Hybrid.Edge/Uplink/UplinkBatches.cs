@@ -72,16 +72,9 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
     /// True when <paramref name="next"/> follows straight on what is settled and no alert has arrived that should go
     /// before a normal batch.
     /// </summary>
-    public async Task<bool> IsStillNextAsync(PreparedBatch next, SinkCursor cursor, CancellationToken cancellationToken)
-    {
-        if (next.FirstSeq != cursor.Settled(next.Lane) + 1)
-        {
-            return false;
-        }
-
-        return next.Lane == Lane.High
-            || (await log.ReadAsync(Lane.High, cursor.Settled(Lane.High), 1, 1, cancellationToken).ConfigureAwait(false)).Count == 0;
-    }
+    public bool IsStillNext(PreparedBatch next, SinkCursor cursor) =>
+        next.FirstSeq == cursor.Settled(next.Lane) + 1
+        && (next.Lane == Lane.High || !log.HasReadingsAfter(Lane.High, cursor.Settled(Lane.High)));
 
     /// <summary>A part of <paramref name="parent"/> (after a 413 or 400), written again in the parent's buffer.</summary>
     public PreparedBatch Split(PreparedBatch parent, ReadOnlyMemory<StoredReading> part) => Prepare(parent.Lane, part, parent.Writer);

@@ -56,7 +56,7 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
                 }
 
                 next = await prefetch.ConfigureAwait(false);
-                if (next is not null && !await _batches.IsStillNextAsync(next, _cursor, stoppingToken).ConfigureAwait(false))
+                if (next is not null && !_batches.IsStillNext(next, _cursor))
                 {
                     next = null;
                 }

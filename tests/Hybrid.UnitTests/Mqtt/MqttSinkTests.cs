@@ -120,6 +120,8 @@ public sealed class MqttSinkTests
         public ValueTask<IReadOnlyList<StoredReading>> ReadAsync(Lane lane, long afterSeq, int maxCount, int maxBytes, CancellationToken cancellationToken) =>
             ValueTask.FromResult<IReadOnlyList<StoredReading>>(lane == Lane.High ? [] : _readings.Where(r => r.Seq > afterSeq).Take(maxCount).ToList());
 
+        public bool HasReadingsAfter(Lane lane, long afterSeq) => lane == Lane.Normal && afterSeq < _readings.Count;
+
         public ConcurrentQueue<long> Advances { get; } = new();
 
         public ValueTask AdvanceAsync(Lane lane, long throughSeq, CancellationToken cancellationToken)
