@@ -26,13 +26,18 @@ internal static class StoreCommands
     /// </summary>
     public static int Status(FileInfo? configFile, bool json, TextWriter output, TextWriter error)
     {
-        if (AskAgent(configFile) is { } live)
+        if (LoadSettings(configFile, error) is not { } settings)
+        {
+            return Usage;
+        }
+
+        if (AskAgent(settings.Status) is { } live)
         {
             output.WriteLine(json ? live.Json : FormatLive(live.Document));
             return Done;
         }
 
-        return WithStore(configFile, readOnly: true, error, inspector =>
+        return WithStore(settings.StorePath, readOnly: true, error, inspector =>
         {
             var report = inspector.Report(TimeProvider.System.GetUtcNow());
             var document = new StatusDocument(false, report.DeviceId ?? "", null, report, null, null, []);
@@ -41,19 +46,8 @@ internal static class StoreCommands
         });
     }
 
-    private static (StatusDocument Document, string Json)? AskAgent(FileInfo? configFile)
+    private static (StatusDocument Document, string Json)? AskAgent(StatusOptions status)
     {
-        StatusOptions status;
-        using (var host = AgentHost.CreateBuilder(configFile?.FullName).Build())
-        {
-            if (AgentHost.Validate(host.Services).Count > 0)
-            {
-                return null;
-            }
-
-            status = host.Services.GetRequiredService<IOptions<StatusOptions>>().Value;
-        }
-
         if (!status.Enabled)
         {
             return null;
@@ -121,27 +115,11 @@ internal static class StoreCommands
         });
     }
 
-    private static int WithStore(FileInfo? configFile, bool readOnly, TextWriter error, Func<StoreInspector, int> action)
+    private static int WithStore(FileInfo? configFile, bool readOnly, TextWriter error, Func<StoreInspector, int> action) =>
+        LoadSettings(configFile, error) is { } settings ? WithStore(settings.StorePath, readOnly, error, action) : Usage;
+
+    private static int WithStore(string path, bool readOnly, TextWriter error, Func<StoreInspector, int> action)
     {
-        string path;
-        using (var host = AgentHost.CreateBuilder(configFile?.FullName).Build())
-        {
-            var failures = AgentHost.Validate(host.Services);
-            if (failures.Count > 0)
-            {
-                foreach (var failure in failures)
-                {
-                    error.WriteLine($"config error: {failure}");
-                }
-
-                return Usage;
-            }
-
-            var agent = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
-            var store = host.Services.GetRequiredService<IOptions<StoreOptions>>().Value;
-            path = Path.GetFullPath(Path.Combine(agent.DataDirectory, store.FileName));
-        }
-
         try
         {
             using var inspector = StoreInspector.Open(path, readOnly);
@@ -152,6 +130,21 @@ internal static class StoreCommands
             error.WriteLine($"error: {ex.Message}");
             return Failed;
         }
+    }
+
+    /// <summary>The same configuration as <c>run</c>, validated once; null (with one line per problem) when invalid.</summary>
+    private static CliSettings? LoadSettings(FileInfo? configFile, TextWriter error)
+    {
+        using var host = AgentHost.CreateBuilder(configFile?.FullName).Build();
+        var failures = AgentHost.Validate(host.Services);
+        foreach (var failure in failures)
+        {
+            error.WriteLine($"config error: {failure}");
+        }
+
+        return failures.Count > 0 ? null : new CliSettings(
+            ReadingStore.PathFor(host.Services.GetRequiredService<IOptions<StoreOptions>>().Value, host.Services.GetRequiredService<IOptions<AgentOptions>>().Value),
+            host.Services.GetRequiredService<IOptions<StatusOptions>>().Value);
     }
 
     private static string FormatStatus(StoreReport report)
@@ -206,4 +199,6 @@ internal static class StoreCommands
         text.Append(c, $"{records.Count} dead letters");
         return text.ToString();
     }
+
+    private sealed record CliSettings(string StorePath, StatusOptions Status);
 }

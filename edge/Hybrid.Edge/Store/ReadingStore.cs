@@ -30,7 +30,7 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
         Time = time;
         _logger = logger;
         DeviceId = agent.Value.EffectiveDeviceId;
-        Path = System.IO.Path.GetFullPath(System.IO.Path.Combine(agent.Value.DataDirectory, Options.FileName));
+        Path = PathFor(Options, agent.Value);
         _declaredSinks = [.. Options.Sinks, .. sinks.Select(s => s.Name)];
         _sinks = new SinkRegistry(name => new SinkLog(OpenConnection(), name, DeviceId, _lanes!, _headSignal, Time));
         Writer = new StoreWriter(Options, Time, Counters, _sinks, _headSignal, Path, logger);
@@ -38,6 +38,10 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
 
     /// <summary>The database file.</summary>
     public string Path { get; }
+
+    /// <summary>The database file the settings name: <c>FileName</c> in the agent's data directory.</summary>
+    public static string PathFor(StoreOptions store, AgentOptions agent) =>
+        System.IO.Path.GetFullPath(System.IO.Path.Combine(agent.DataDirectory, store.FileName));
 
     public string DeviceId { get; }
 
