@@ -30,23 +30,20 @@ internal sealed class ExecCaptureService(
 
     private async Task RunSourceAsync(ExecSourceOptions source, CancellationToken stoppingToken)
     {
-        var backoff = new ReconnectBackoff(source.RestartMin, source.RestartMax, new Random());
+        var pacer = new RestartPacer(new ReconnectBackoff(source.RestartMin, source.RestartMax, new Random()), time);
         var mapper = new JsonLineMapper(source, source.EffectiveType, source.Name, time);
         var reader = new JsonLineReader(source.Name, mapper, writer, Counters[source.Name], new LogThrottle(time, ThrottleWindow, 5), logger);
         var stderrThrottle = new LogThrottle(time, ThrottleWindow, 10);
-        var attempt = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var started = time.GetTimestamp();
+            pacer.Started();
             var outcome = await RunOnceAsync(source, reader, stderrThrottle, stoppingToken).ConfigureAwait(false);
             if (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
 
-            // A command that ran a while and then exited starts over at the short delay.
-            attempt = time.GetElapsedTime(started) > source.RestartMax ? 1 : attempt + 1;
-            var delay = backoff.DelayFor(attempt);
+            var delay = pacer.NextDelay();
             CaptureLog.ExecExited(logger, source.Name, outcome, delay);
             try
             {

@@ -18,10 +18,10 @@ internal static class Supervisor
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(backoff);
-        var attempt = 0;
+        var pacer = new RestartPacer(backoff, time);
         while (!stoppingToken.IsCancellationRequested)
         {
-            var started = time.GetTimestamp();
+            pacer.Started();
             TimeSpan delay;
             try
             {
@@ -34,8 +34,7 @@ internal static class Supervisor
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                attempt = time.GetElapsedTime(started) > backoff.Max ? 1 : attempt + 1;
-                delay = backoff.DelayFor(attempt);
+                delay = pacer.NextDelay();
                 Log.ComponentRestarting(logger, component, delay, ex);
             }
 
