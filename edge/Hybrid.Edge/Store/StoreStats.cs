@@ -26,9 +26,6 @@ internal sealed record SinkStats(string Sink, SinkLaneStats High, SinkLaneStats 
     public TimeSpan? OldestAge => High.OldestAge is { } high && Normal.OldestAge is { } normal
         ? (high > normal ? high : normal)
         : High.OldestAge ?? Normal.OldestAge;
-
-    /// <summary>The stats of <paramref name="lane"/>.</summary>
-    public SinkLaneStats For(Lane lane) => lane == Lane.High ? High : Normal;
 }
 
 /// <summary>One sink in one lane: its cursor, the readings after it, and the age of the oldest of those.</summary>
