@@ -2,10 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Hybrid.Edge.Capture;
 using Hybrid.Edge.Hosting;
-using Hybrid.Edge.Mqtt;
-using Hybrid.Edge.Sinks;
 using Hybrid.Edge.Store;
-using Hybrid.Edge.Uplink;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,11 +34,10 @@ internal sealed class StatusEndpointService(
             return;
         }
 
-        var statuses = services.GetServices<ISinkStatus>().ToList();
         using var metrics = new AgentMetrics(
             services.GetService<ReadingStore>(),
-            statuses.OfType<MqttStatus>().FirstOrDefault(),
-            statuses.OfType<UplinkStatus>().FirstOrDefault(),
+            reporter.Mqtt,
+            reporter.Uplink,
             services.GetService<ExecCaptureService>(),
             services.GetService<IOptions<StdinCaptureOptions>>()?.Value.Enabled == true ? services.GetService<StdinCaptureService>() : null);
         using var listener = new HttpListener();

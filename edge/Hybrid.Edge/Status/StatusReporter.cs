@@ -10,9 +10,15 @@ using Microsoft.Extensions.Options;
 namespace Hybrid.Edge.Status;
 
 /// <summary>Builds what <c>/status</c> and <c>/healthz</c> answer from the running agent's components.</summary>
-internal sealed class StatusReporter(IServiceProvider services, IOptions<AgentOptions> agent, TimeProvider time)
+internal sealed class StatusReporter(IServiceProvider services, IEnumerable<Sinks.ISinkStatus> statuses, IOptions<AgentOptions> agent, TimeProvider time)
 {
     private readonly long _started = time.GetTimestamp();
+
+    /// <summary>The MQTT sink's status, when it is enabled.</summary>
+    public MqttStatus? Mqtt { get; } = statuses.OfType<MqttStatus>().FirstOrDefault();
+
+    /// <summary>The uplink's status, when it is enabled.</summary>
+    public UplinkStatus? Uplink { get; } = statuses.OfType<UplinkStatus>().FirstOrDefault();
 
     public async Task<StatusDocument?> ReportAsync(CancellationToken cancellationToken)
     {
@@ -23,8 +29,7 @@ internal sealed class StatusReporter(IServiceProvider services, IOptions<AgentOp
         }
 
         var stats = await store.GetStatsAsync(cancellationToken).ConfigureAwait(false);
-        var mqtt = services.GetService<IEnumerable<Sinks.ISinkStatus>>()?.OfType<MqttStatus>().FirstOrDefault();
-        var uplink = services.GetService<IEnumerable<Sinks.ISinkStatus>>()?.OfType<UplinkStatus>().FirstOrDefault();
+        var (mqtt, uplink) = (Mqtt, Uplink);
         return new StatusDocument(
             true,
             agent.Value.EffectiveDeviceId,
