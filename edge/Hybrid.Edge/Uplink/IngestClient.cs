@@ -74,39 +74,13 @@ internal sealed class IngestClient(HttpClient http, UplinkOptions options, TimeP
 
         foreach (var rejected in response.Rejected)
         {
-            if (!Contains(batch, rejected.Seq))
+            if (BatchSeqs.IndexOf(batch, rejected.Seq) < 0)
             {
                 return new UplinkReply(UplinkReplyKind.Retry, 200, string.Create(CultureInfo.InvariantCulture, $"HTTP 200 rejecting seq {rejected.Seq}, which is not in the batch"));
             }
         }
 
         return new UplinkReply(UplinkReplyKind.Settled, 200, "", response);
-    }
-
-    private static bool Contains(ReadOnlySpan<StoredReading> batch, long seq)
-    {
-        // The batch is in seq order.
-        int low = 0, high = batch.Length - 1;
-        while (low <= high)
-        {
-            var mid = (low + high) >>> 1;
-            var value = batch[mid].Seq;
-            if (value == seq)
-            {
-                return true;
-            }
-
-            if (value < seq)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid - 1;
-            }
-        }
-
-        return false;
     }
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch

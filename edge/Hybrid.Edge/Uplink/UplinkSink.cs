@@ -164,7 +164,7 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
 
         foreach (var rejected in response.Rejected)
         {
-            var reading = Find(batch, rejected.Seq);
+            var reading = batch[BatchSeqs.IndexOf(batch, rejected.Seq)];
             DeadLetter(lane, reading, $"uplink: rejected by the Function: {rejected.Reason}");
         }
 
@@ -177,19 +177,6 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
         _cursor.DeadLetter(lane, reading.Seq, reason);
         status.AddDeadLettered(1);
         Log.UplinkDeadLettered(logger, lane.Name(), reading.Seq, reading.Type, reason);
-    }
-
-    private static StoredReading Find(ReadOnlySpan<StoredReading> batch, long seq)
-    {
-        foreach (var reading in batch)
-        {
-            if (reading.Seq == seq)
-            {
-                return reading;
-            }
-        }
-
-        throw new InvalidOperationException($"seq {seq} is not in the batch; IngestClient checks this before settling.");
     }
 
     public void Dispose() => _batches.Dispose();
