@@ -67,15 +67,13 @@ internal sealed class JsonLineReader(string sourceName, JsonLineMapper mapper, I
     /// <summary>Drops the buffer up to and including the next newline; false (all dropped) when there is none yet.</summary>
     private static bool SkipPastNewline(ref ReadOnlySequence<byte> buffer)
     {
-        var newline = buffer.PositionOf((byte)'\n');
-        if (newline is null)
+        if (TryReadLine(ref buffer, out _))
         {
-            buffer = buffer.Slice(buffer.End);
-            return false;
+            return true;
         }
 
-        buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
-        return true;
+        buffer = buffer.Slice(buffer.End);
+        return false;
     }
 
     private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
