@@ -107,6 +107,9 @@ internal static class EdgeAgentHarness
     /// <summary>The highest seq of the normal lane.</summary>
     public static long Head(TempDirectory dir) => Scalar(dir, $"SELECT coalesce(max(seq), 0) FROM {StoreSchema.LogTable(Lane.Normal)}");
 
+    /// <summary>The last seq the normal lane gave out (unlike <see cref="Head"/>, still there once retention deleted the rows).</summary>
+    public static long LastSeq(TempDirectory dir) => Scalar(dir, $"SELECT last_seq FROM lanes WHERE lane = {(int)Lane.Normal}");
+
     /// <summary>The durable cursor of <paramref name="sink"/> in the normal lane (0 when none).</summary>
     public static long Cursor(TempDirectory dir, string sink) => Scalar(dir, $"SELECT coalesce(max(seq), 0) FROM cursors WHERE sink = '{sink}' AND lane = {(int)Lane.Normal}");
 

@@ -1,12 +1,7 @@
 using Hybrid.Bench;
 
-var benchmarks = typeof(IBenchmark).Assembly.GetTypes()
-    .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IBenchmark).IsAssignableFrom(t))
-    .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
-    .OrderBy(b => b.Name, StringComparer.Ordinal)
-    .ToList();
-
-var selected = args.Length > 0 ? benchmarks.Find(b => b.Name == args[0]) : null;
+var benchmarks = Benchmarks.All;
+var selected = args.Length > 0 ? benchmarks.FirstOrDefault(b => b.Name == args[0]) : null;
 if (selected is null)
 {
     Console.WriteLine("usage: hybrid-bench NAME [args]   (./hybrid bench NAME)");
