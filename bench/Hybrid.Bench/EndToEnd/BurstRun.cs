@@ -65,11 +65,12 @@ internal static class BurstRun
             }
 
             await Task.Delay(200, cancellationToken);
-            if (File.Exists(Path.Combine(DataDirectory(rig.Directory), "store.db")) && LastSeq(rig.Directory) is > 0 and var last)
+            if (File.Exists(Path.Combine(DataDirectory(rig.Directory), "store.db")) && LastSeq(rig.Directory) > 0)
             {
-                // Let the probes still in flight land before the burst's first seq is fixed.
-                await Task.Delay(500, cancellationToken);
-                return LastSeq(rig.Directory) == last ? last : throw new InvalidOperationException("probe readings kept arriving");
+                // Every probe was acknowledged by the broker; a second is ample for the last ones to be committed
+                // (group commit every 200 ms), so the burst's first seq is the one after.
+                await Task.Delay(1000, cancellationToken);
+                return LastSeq(rig.Directory);
             }
 
             if (rig.Agent.HasExited)

@@ -26,10 +26,22 @@ internal sealed class CpuAccount
     /// <summary>CPU seconds since <see cref="Start"/>: each process, <c>bench reader</c>, and <c>machine</c>.</summary>
     public Dictionary<string, double> Stop()
     {
-        var used = _processes.ToDictionary(p => p.Key, p => CpuSeconds(p.Value) - _start[p.Key]);
+        var used = _processes.ToDictionary(p => p.Key, p => Seconds(p.Key, p.Value) - _start[p.Key]);
         used["bench reader"] = CpuTime().TotalSeconds - _selfStart;
         used["machine"] = MachineBusySeconds() - _machineStart;
         return used;
+    }
+
+    private static double Seconds(string name, int pid)
+    {
+        try
+        {
+            return CpuSeconds(pid);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new InvalidOperationException($"{name} (pid {pid.ToString(CultureInfo.InvariantCulture)}) exited during the measurement");
+        }
     }
 
     /// <summary>Non-idle CPU seconds of all cores since boot (the first line of <c>/proc/stat</c>, 100 ticks per second).</summary>

@@ -38,7 +38,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
             var s = await SustainedRun.RunAsync(agent, rate, seconds, cancellationToken);
             sustained.Add(s);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"run {run} sustained: captured {s.CaptureRate:N0}/s, arrived in the queue {s.ArrivalRate:N0}/s (ratio {s.ArrivalRate / s.CaptureRate:F2}); backlog max {s.MaxBacklog:N0}, at the end {s.EndBacklog:N0} ({(s.Bounded ? "bounded" : "growing")}); capture->queue p50 {s.P50:F0} ms, p99 {s.P99:F0} ms, {s.Late:N0} not arrived; {s.Duplicates} duplicates; peak RSS agent {s.AgentPeakMb:F1} MB, Function {s.FunctionPeakMb:F0} MB; CPU {Describe(s.Cpu)}; load average {LoadAverage()}"));
+                $"run {run} sustained: captured {s.CaptureRate:N0}/s, arrived in the queue {s.ArrivalRate:N0}/s (ratio {s.ArrivalRate / s.CaptureRate:F2}); backlog max {s.MaxBacklog:N0}, at the end {s.EndBacklog:N0} ({(s.Bounded ? "bounded" : "growing")}); capture->queue p50 {s.P50:F0} ms, p99 {s.P99:F0} ms; {s.Duplicates} duplicates; Function: {s.Requests.Count:N0} requests of {s.Requests.ItemsPerRequest:N0} items, its own time p50 {s.Requests.P50Ms:F0} ms p99 {s.Requests.P99Ms:F0} ms; peak RSS agent {s.AgentPeakMb:F1} MB, Function {s.FunctionPeakMb:F0} MB; CPU {Describe(s.Cpu)}; load average {LoadAverage()}"));
         }
 
         var arrival = Median(sustained.Select(s => s.ArrivalRate));
@@ -50,6 +50,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sustained capture -> queue          {arrival,8:N0} readings/s   (target >= 20,000: {(arrival >= 20_000 ? "met" : "missed")}; same-run capture {Median(sustained.Select(s => s.CaptureRate)):N0}/s, ratio {Median(sustained.Select(s => s.ArrivalRate / s.CaptureRate)):F2})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sustained backlog max / end         {Median(sustained.Select(s => (double)s.MaxBacklog)),8:N0} / {Median(sustained.Select(s => (double)s.EndBacklog)):N0}   ({sustained.Count(s => s.Bounded)} of {runs} runs bounded)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sustained capture->queue p50 / p99  {Median(sustained.Select(s => s.P50)),8:F0} / {Median(sustained.Select(s => s.P99)):F0} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sustained Function time per request {Median(sustained.Select(s => s.Requests.P50Ms)),8:F0} ms p50   ({Median(sustained.Select(s => s.Requests.ItemsPerRequest)):N0} items per request, one request in flight)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sustained CPU share of 2 cores      {DescribeShares(sustained, seconds)}"));
         return 0;
     }

@@ -39,6 +39,7 @@ internal sealed class PipelineRig : IAsyncDisposable
         ["agent"] = Agent.Id,
         ["Function"] = Cloud.App.ProcessId ?? throw new InvalidOperationException("the Function app is not running"),
         ["Azurite"] = Cloud.Azurite.ProcessId ?? throw new InvalidOperationException("Azurite is not running"),
+        ["mosquitto"] = BrokerProcessId(),
     };
 
     /// <summary>The sensors writing <paramref name="rate"/> readings/s in total (every 10 ms each).</summary>
@@ -79,6 +80,33 @@ internal sealed class PipelineRig : IAsyncDisposable
 
             await broker.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>The broker's pid, found by its config file on the command line (the fixture does not expose it).</summary>
+    private int BrokerProcessId()
+    {
+        var config = Broker.Directory.File("mosquitto.conf");
+        foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && TryReadCommandLine(dir) is { } commandLine && commandLine.Contains(config, StringComparison.Ordinal))
+            {
+                return pid;
+            }
+        }
+
+        throw new InvalidOperationException($"no mosquitto process runs {config}");
+    }
+
+    private static string? TryReadCommandLine(string procDirectory)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(procDirectory, "cmdline"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // exited meanwhile, or not ours to read
         }
     }
 

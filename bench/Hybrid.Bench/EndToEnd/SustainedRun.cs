@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Hybrid.Edge.Uplink;
 using static Hybrid.Bench.EdgeAgentHarness;
 
@@ -6,7 +8,7 @@ namespace Hybrid.Bench.EndToEnd;
 /// <summary>One sustained run: capture and queue arrival rates over the window, the uplink's backlog, capture→queue latency.</summary>
 internal sealed record SustainedResult(
     TimeSpan Window, long Captured, long ArrivedInWindow, IReadOnlyList<double> SortedLatencies, long MaxBacklog, long EndBacklog,
-    long Duplicates, double AgentPeakMb, double FunctionPeakMb, IReadOnlyDictionary<string, double> Cpu)
+    long Duplicates, double AgentPeakMb, double FunctionPeakMb, IReadOnlyDictionary<string, double> Cpu, FunctionRequests Requests)
 {
     public double CaptureRate => Captured / Window.TotalSeconds;
 
@@ -16,11 +18,19 @@ internal sealed record SustainedResult(
 
     public double P99 => Percentile(SortedLatencies, 0.99);
 
-    /// <summary>Readings captured in the window that had not arrived when the reader stopped.</summary>
-    public long Late => Captured - SortedLatencies.Count;
-
     /// <summary>Bounded: at the end the uplink is behind by less than two seconds of capture.</summary>
     public bool Bounded => EndBacklog < 2 * CaptureRate;
+}
+
+/// <summary>The ingest requests of a run as the Function logged them (empty if its log says nothing of them).</summary>
+internal sealed record FunctionRequests(int Count, double ItemsPerRequest, double P50Ms, double P99Ms)
+{
+    public static FunctionRequests From(MatchCollection lines)
+    {
+        var ms = lines.Select(m => double.Parse(m.Groups["ms"].Value, CultureInfo.InvariantCulture)).Order().ToList();
+        var items = lines.Sum(m => long.Parse(m.Groups["items"].Value, CultureInfo.InvariantCulture));
+        return new FunctionRequests(ms.Count, ms.Count == 0 ? 0 : items / (double)ms.Count, Percentile(ms, 0.50), Percentile(ms, 0.99));
+    }
 }
 
 /// <summary>
@@ -28,7 +38,7 @@ internal sealed record SustainedResult(
 /// queue's arrivals, the uplink's backlog (head minus its durable cursor, once a second) and CPU are measured; the
 /// reader then reads on for a tail so readings captured late in the window still count for latency.
 /// </summary>
-internal static class SustainedRun
+internal static partial class SustainedRun
 {
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Tail = TimeSpan.FromSeconds(5);
@@ -58,6 +68,11 @@ internal static class SustainedRun
         var peaks = (Agent: StatusMb(rig.Agent.Id, "VmHWM"), Function: StatusMb(rig.Processes["Function"], "VmHWM"));
         await reading;
         counter.Latencies.Sort();
-        return new SustainedResult(TimeSpan.FromSeconds(seconds), captured, counter.ArrivedInWindow, counter.Latencies, maxBacklog, backlog, counter.Duplicates, peaks.Agent, peaks.Function, used);
+        var requests = FunctionRequests.From(IngestedLine().Matches(rig.Cloud.App.Output));
+        return new SustainedResult(TimeSpan.FromSeconds(seconds), captured, counter.ArrivedInWindow, counter.Latencies, maxBacklog, backlog, counter.Duplicates, peaks.Agent, peaks.Function, used, requests);
     }
+
+    /// <summary>The Function's log line per request: items and its own time.</summary>
+    [GeneratedRegex(@"Ingest [^/\s]+/[^:\s]+: (?<items>\d+) items, .*?, (?<ms>\d+(?:\.\d+)?) ms")]
+    private static partial Regex IngestedLine();
 }
