@@ -27,6 +27,7 @@ internal static partial class BenchSummary
     public static IReadOnlyList<string> Ratios(IEnumerable<string> lines) =>
         [.. lines.SelectMany(l => Ratio().Matches(l)).Select(m => m.Groups["name"].Success ? $"{m.Groups["name"].Value} {m.Groups["value"].Value}" : m.Groups["value"].Value)];
 
-    [GeneratedRegex(@"(?:\bratios?(?: (?<name>[A-Za-z]+))?:?|\S+ / \S+)\s+(?<value>\d+\.\d+)")]
+    // The "a / b 0.85" form must not take a measure of two things ("agent / Function 60.7 MB"): no unit may follow.
+    [GeneratedRegex(@"\bratios?(?: (?<name>[A-Za-z]+))?:?\s+(?<value>\d+\.\d+)|\S+ / \S+\s+(?<value>\d+\.\d+)(?!\d|\s*[A-Za-z%])")]
     private static partial Regex Ratio();
 }

@@ -39,6 +39,6 @@ public sealed class BenchSummaryTests
     [Fact]
     public void Ratios_TargetsAndRatesOnly_FindsNone()
     {
-        Assert.Empty(BenchSummary.Ratios(["drain 31,000 readings/s (target >= 0.60)", "agent peak RSS 41.2 MB"]));
+        Assert.Empty(BenchSummary.Ratios(["drain 31,000 readings/s (target >= 0.60)", "agent peak RSS 41.2 MB", "burst peak RSS agent / Function 60.7 MB / 110 MB"]));
     }
 }
