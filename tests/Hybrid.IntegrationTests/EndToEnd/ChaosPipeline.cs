@@ -141,13 +141,6 @@ internal sealed class ChaosPipeline : IAsyncDisposable
 
         var restored = Progress();
         var recovered = await WaitAsync(p => p.Passed(restored.Heads), $"every sink past {restored}");
-        if (round.Fault == ChaosFault.StoreNearCapacity)
-        {
-            // Back to the normal capacity, as an operator would after the outage.
-            await StopAgentAsync();
-            _agent = await UplinkAgent.StartAsync(_settings);
-        }
-
         return new ChaosRoundResult(round, before, recovered, clock.Elapsed);
     }
 
@@ -207,7 +200,8 @@ internal sealed class ChaosPipeline : IAsyncDisposable
 
     /// <summary>
     /// The agent runs on a store of <see cref="NearCapacityRows"/> rows under <c>drop-oldest</c>, capturing faster; the
-    /// Function is killed until the uplink's backlog has overflowed it (at least the outage, at most the recovery timeout).
+    /// Function is killed until the uplink's backlog has overflowed it (at least the outage, at most the recovery timeout);
+    /// then the agent restarts with its normal settings.
     /// </summary>
     private async Task OverflowStoreAsync(TimeSpan outage)
     {
@@ -226,6 +220,11 @@ internal sealed class ChaosPipeline : IAsyncDisposable
         await WaitAsync(p => p.DropCount(DropReason.Capacity) > dropped, "capacity drops while the Function is down");
         await _cloud.App.RestartAsync();
         _functionDown = false;
+
+        // Back to the normal capacity, as an operator would after the outage; inside the round, so what this restart
+        // resends to the broker counts for it.
+        await StopAgentAsync();
+        _agent = await UplinkAgent.StartAsync(_settings);
     }
 
     private async Task KillAgentAsync()

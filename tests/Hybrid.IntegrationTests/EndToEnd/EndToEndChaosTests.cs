@@ -81,8 +81,10 @@ public sealed class EndToEndChaosTests(UplinkFixture fixture, ITestOutputHelper 
         Assert.Equal(0, queues.Unexpected);
         // MQTT: QoS 1 redelivers what the broker had not acknowledged when it or the agent died; a broker killed with
         // SIGKILL (no persistence) loses what it had not yet passed on, and the subscriber misses what is published
-        // before it has subscribed again. Nothing else.
-        Assert.Empty(DeliveryLedger.Unexplained(mqtt.Missing, windows, MqttSinkService.SinkName, ChaosFault.BrokerKilled));
+        // before it has subscribed again; the capacity policy may evict readings the restarted agent had not yet
+        // published (counted among its drops). Nothing else.
+        Assert.Empty(DeliveryLedger.Unexplained(mqtt.Missing, windows, MqttSinkService.SinkName, ChaosFault.BrokerKilled, ChaosFault.StoreNearCapacity));
+        Assert.True(DeliveryLedger.Unexplained(mqtt.Missing, windows, MqttSinkService.SinkName, ChaosFault.BrokerKilled).Count <= capacityDrops, "MQTT misses more readings outside the broker's outages than the agent dropped");
         Assert.Empty(DeliveryLedger.Unexplained(mqtt.ExtraCopies.Keys, windows, MqttSinkService.SinkName, ChaosFault.BrokerKilled, ChaosFault.AgentKilled, ChaosFault.StoreNearCapacity, ChaosFault.FinalDrain));
         Assert.Equal(0, mqtt.Unexpected);
     }
