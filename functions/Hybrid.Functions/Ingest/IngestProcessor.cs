@@ -19,7 +19,6 @@ internal sealed class IngestProcessor(
     QueueFanOut fanOut,
     RouteTable routes,
     MessagePacker packer,
-    WatermarkCache cache,
     IOptions<IngestOptions> options,
     TimeProvider time,
     ILogger<IngestProcessor> logger)
@@ -47,17 +46,8 @@ internal sealed class IngestProcessor(
 
         try
         {
-            Claim claim;
-            var cached = cache.Get(batch.Device, batch.Epoch);
-            if (maxSeq > 0 && maxSeq <= cached)
-            {
-                // Fast path for a repeated batch: watermarks only rise, so these are duplicates for sure.
-                claim = new Claim(ClaimOutcome.Covered, cached, null, 0, null, null);
-            }
-            else
-            {
-                claim = await coordinator.ClaimAsync(batch.Device, batch.Epoch, maxSeq, cancellationToken).ConfigureAwait(false);
-            }
+            // A repeated batch is answered from the coordinator's cache without a storage call.
+            var claim = await coordinator.ClaimAsync(batch.Device, batch.Epoch, maxSeq, cancellationToken).ConfigureAwait(false);
 
             if (claim.Outcome == ClaimOutcome.Busy)
             {
@@ -96,7 +86,6 @@ internal sealed class IngestProcessor(
                 report.Failure.Throw();
             }
 
-            var stored = true;
             if (claim.Outcome == ClaimOutcome.Claimed)
             {
                 try
@@ -111,14 +100,7 @@ internal sealed class IngestProcessor(
                     // later request raises the watermark, a retry of this very batch would enqueue it again.
                     Log.CompleteFailed(logger, batch.Device, batch.Epoch, maxSeq, ex.Message);
                     watermark = maxSeq;
-                    stored = false;
                 }
-            }
-
-            if (stored)
-            {
-                // The cache holds durably stored watermarks only.
-                cache.Raise(batch.Device, batch.Epoch, watermark);
             }
 
             var response = Respond(items, newItems.Count(i => i.IsValid), claim.Watermark, watermark);

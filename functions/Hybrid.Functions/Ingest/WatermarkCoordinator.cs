@@ -16,17 +16,20 @@ namespace Hybrid.Functions.Ingest;
 /// </list>
 /// A lost race on a write re-reads and tries again a few times, then reports Busy.
 /// <para>
-/// The entity this instance wrote last is remembered with its ETag and used instead of the first read: a conditional
-/// write against that ETag succeeds only if nobody wrote since, so the remembered state is exactly the stored one
-/// (and on 412 the request simply reads). That saves one Table round trip per batch for the usual case of one device
-/// talking to one instance. A remembered entry with a claim is never used; claims are always read fresh.
+/// The one in-process cache of watermarks: the last entity state this instance wrote or read without a claim, with
+/// its ETag, per <c>(device, epoch)</c>. It is used instead of the first read: a remembered watermark that covers a
+/// batch makes it a duplicate with no storage call at all (watermarks only rise, so a remembered one is a lower bound
+/// of the truth and never decides that something may be enqueued), and a conditional write against the remembered
+/// ETag succeeds only if nobody wrote since (on 412 the request simply reads). That saves one Table round trip per
+/// batch for the usual case of one device talking to one instance. Entries with a claim are never remembered; claims
+/// are always read fresh. Bounded by <see cref="IngestOptions.WatermarkCacheSize"/>: a full cache starts over.
 /// </para>
 /// </summary>
 internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<IngestOptions> options, TimeProvider time, ILogger<WatermarkCoordinator> logger)
 {
     private const int MaxAttempts = 5;
 
-    private readonly ConcurrentDictionary<(string Device, string Epoch), WatermarkEntry> _lastWritten = new();
+    private readonly ConcurrentDictionary<(string Device, string Epoch), WatermarkEntry> _known = new();
 
     public async Task<Claim> ClaimAsync(string device, string epoch, long maxSeq, CancellationToken cancellationToken)
     {
@@ -37,13 +40,18 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
         var claimId = Guid.NewGuid().ToString("N");
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var entry = attempt == 0 && _lastWritten.TryGetValue((device, epoch), out var remembered)
+            var entry = attempt == 0 && _known.TryGetValue((device, epoch), out var remembered)
                 ? remembered
                 : await store.GetAsync(device, epoch, cancellationToken).ConfigureAwait(false);
             var state = entry?.State ?? new WatermarkState(0, null, 0, null);
             if (state.Watermark >= maxSeq)
             {
                 // Safe from a remembered entry too: watermarks only rise.
+                if (entry is not null)
+                {
+                    Remember(device, epoch, entry);
+                }
+
                 return new Claim(ClaimOutcome.Covered, state.Watermark, null, 0, null, null);
             }
 
@@ -74,7 +82,7 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
             }
 
             // Another instance wrote between our read (or our last write) and this write: read again and decide afresh.
-            _lastWritten.TryRemove((device, epoch), out _);
+            _known.TryRemove((device, epoch), out _);
             busy = new Claim(ClaimOutcome.Busy, state.Watermark, null, maxSeq, now + options.Value.ConflictRetryAfter, null);
         }
 
@@ -112,7 +120,11 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
         try
         {
             var result = await store.TryReplaceAsync(device, epoch, state, claim.ETag!, cancellationToken).ConfigureAwait(false);
-            if (result.Outcome != WriteOutcome.Success)
+            if (result.Outcome == WriteOutcome.Success)
+            {
+                Remember(device, epoch, new WatermarkEntry(state, result.ETag!));
+            }
+            else
             {
                 await RaiseAsync(device, epoch, state.Watermark, claim.ClaimId, cancellationToken).ConfigureAwait(false);
             }
@@ -126,17 +138,20 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
     private void Remember(string device, string epoch, WatermarkEntry entry)
     {
         var capacity = options.Value.WatermarkCacheSize;
-        if (capacity == 0)
+        if (capacity == 0 || entry.State.ClaimId is not null)
         {
             return;
         }
 
-        if (_lastWritten.Count >= capacity)
+        if (_known.Count >= capacity)
         {
-            _lastWritten.Clear();
+            // Crude but bounded: a full cache starts over; it is only a fast path.
+            _known.Clear();
         }
 
-        _lastWritten[(device, epoch)] = entry;
+        // Never replace a higher remembered watermark with a lower one (a slow request finishing after a faster one).
+        _known.AddOrUpdate((device, epoch), static (_, added) => added,
+            static (_, current, added) => added.State.Watermark >= current.State.Watermark ? added : current, entry);
     }
 
     /// <summary>Raises the stored watermark to at least <paramref name="watermark"/>, dropping the claim if it is still ours.</summary>
@@ -160,6 +175,7 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
             var ours = ourClaimId is not null && entry.State.ClaimId == ourClaimId;
             if (entry.State.Watermark >= watermark && !ours)
             {
+                Remember(device, epoch, entry);
                 return entry.State.Watermark;
             }
 
@@ -170,6 +186,7 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
             var raised = await store.TryReplaceAsync(device, epoch, state, entry.ETag, cancellationToken).ConfigureAwait(false);
             if (raised.Outcome == WriteOutcome.Success)
             {
+                Remember(device, epoch, new WatermarkEntry(state, raised.ETag!));
                 return state.Watermark;
             }
         }
