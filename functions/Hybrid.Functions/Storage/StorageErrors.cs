@@ -46,7 +46,7 @@ internal static class StorageErrors
             if (failed is { Status: > 0 })
             {
                 return new StorageUnavailableException(
-                    $"Storage {operation} answered {failed.Status} {failed.ErrorCode} after {attempts} attempt(s).".Replace("  ", " ", StringComparison.Ordinal), exception);
+                    $"Storage {operation} answered {failed.Status}{(ErrorCode(failed) is { } transient ? $" {transient}" : "")} after {attempts} attempt(s).", exception);
             }
 
             var tries = exception is AggregateException aggregate ? aggregate.InnerExceptions.Count : attempts;
@@ -54,7 +54,7 @@ internal static class StorageErrors
         }
 
         var status = (HttpStatusCode)(failed?.Status ?? 0);
-        var code = failed?.ErrorCode;
+        var code = failed is null ? null : ErrorCode(failed);
         var phrase = failed?.GetRawResponse()?.ReasonPhrase is { Length: > 0 } reason ? reason : status.ToString();
         var hint = (status, usesIdentity) switch
         {
@@ -68,6 +68,15 @@ internal static class StorageErrors
         return new StorageRequestException(operation, status, code,
             $"Storage {operation} answered {(int)status} {phrase}{(code is null ? "" : $" ({code})")}.{hint}");
     }
+
+    /// <summary>
+    /// The SDK's error code, else the <c>x-ms-error-code</c> header: the table SDK reads the code from the JSON body
+    /// only, and a body-less answer (a 503 from a front end, HEAD-like probes) carries it in the header alone.
+    /// </summary>
+    private static string? ErrorCode(RequestFailedException failed) =>
+        failed.ErrorCode is { Length: > 0 } code ? code
+        : failed.GetRawResponse()?.Headers.TryGetValue("x-ms-error-code", out var header) == true ? header
+        : null;
 
     private static bool IsTransport(Exception exception) =>
         exception is RequestFailedException { Status: 0 } or HttpRequestException or IOException

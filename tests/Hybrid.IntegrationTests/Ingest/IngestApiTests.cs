@@ -164,7 +164,7 @@ public sealed class IngestApiTests(IngestAppFixture fixture)
     public async Task Ingest_LiveClaimOfAnotherRequest_Answers409WithRetryAfterThenTakesTheExpiredClaimOver()
     {
         var (device, epoch) = (NewDevice(), NewEpoch());
-        var store = new Hybrid.Functions.Storage.TableWatermarkStore(fixture.Storage.Tables,
+        var store = new Hybrid.Functions.Storage.TableWatermarkStore(fixture.Storage.Account,
             Microsoft.Extensions.Options.Options.Create(fixture.Storage.Options), Microsoft.Extensions.Logging.Abstractions.NullLogger<Hybrid.Functions.Storage.TableWatermarkStore>.Instance);
         var expires = TimeProvider.System.GetUtcNow().AddSeconds(3);
         await store.TryInsertAsync(device, epoch, new Hybrid.Functions.Ingest.WatermarkState(0, "someone-else", 50, expires), default);

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Hybrid.Functions.Ingest;
 using Hybrid.Functions.Storage;
 using Hybrid.Testing;
@@ -15,9 +16,9 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
     public void Dispose() => _clients.Dispose();
 
     private TableWatermarkStore CreateStore(string table) =>
-        new TableWatermarkStore(_clients.Tables, Options.Create(new StorageOptions { WatermarkTable = table }), NullLogger<TableWatermarkStore>.Instance);
+        new(_clients.Account, Options.Create(new StorageOptions { WatermarkTable = table }), NullLogger<TableWatermarkStore>.Instance);
 
-    private QueueMessageSender CreateSender() => new QueueMessageSender(_clients.Queues, NullLogger<QueueMessageSender>.Instance);
+    private QueueMessageSender CreateSender() => new(_clients.Account, NullLogger<QueueMessageSender>.Instance);
 
     [Fact]
     public async Task WatermarkStore_InsertGetReplace_RoundTripsStateAndCreatesTable()
@@ -40,8 +41,9 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
         Assert.Equal(WriteOutcome.Success, replaced.Outcome);
         Assert.Equal(released, afterReplace!.State);
         Assert.Equal(replaced.ETag, afterReplace.ETag);
-        var raw = await _clients.Tables.GetEntityAsync(table, "pi-kitchen", "01JD3EPOCH", default);
-        Assert.Equal(["ClaimThrough", "Watermark"], raw!.PropertyNames.Order());
+        var raw = (await _clients.Tables.GetTableClient(table).GetEntityAsync<TableEntity>("pi-kitchen", "01JD3EPOCH")).Value;
+        Assert.Equal(["ClaimThrough", "Watermark"], raw.Keys.Where(k => k is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")).Order());
+        Assert.Equal(1042L, raw["Watermark"]);
     }
 
     [Fact]
@@ -71,7 +73,7 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
         var store = CreateStore(table);
         await store.TryInsertAsync("dev", "epoch", new WatermarkState(1, null, 0, null), default);
         var entry = await store.GetAsync("dev", "epoch", default);
-        await _clients.Tables.DeleteEntityAsync(table, "dev", "epoch", "*", default);
+        await _clients.Tables.GetTableClient(table).DeleteEntityAsync("dev", "epoch");
 
         var result = await store.TryReplaceAsync("dev", "epoch", new WatermarkState(2, null, 0, null), entry!.ETag, default);
 
@@ -85,7 +87,7 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
         var table = StorageClients.UniqueName("wm");
         var store = CreateStore(table);
         Assert.Null(await store.GetAsync("dev", "epoch", default)); // creates the table
-        Assert.True(await _clients.Tables.DeleteTableAsync(table, default));
+        Assert.Equal(204, (await _clients.Tables.DeleteTableAsync(table)).Status);
 
         var result = await store.TryInsertAsync("dev", "epoch", new WatermarkState(3, null, 0, null), default);
 
@@ -107,8 +109,11 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
             await sender.SendAsync(queue, payload, default);
         }
 
-        var messages = await _clients.Queues.PeekMessagesAsync(queue, 32, default);
-        Assert.Equal(payloads, messages.Select(m => m.Body.ToArray()));
+        // Read the raw message text without the SDK's decoding: it must be the base64 of the bytes sent.
+        var raw = new Azure.Storage.Queues.QueueClient(fixture.Server.ConnectionString, queue);
+        var messages = (await raw.PeekMessagesAsync(32)).Value;
+        Assert.Equal(payloads.Select(Convert.ToBase64String), messages.Select(m => m.MessageText));
+        Assert.All(messages, m => Assert.True(m.ExpiresOn > TimeProvider.System.GetUtcNow().AddYears(1000), $"expires {m.ExpiresOn}"));
     }
 
     [Fact]
@@ -117,11 +122,11 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
         var queue = StorageClients.UniqueName("fanout");
         var sender = CreateSender();
         await sender.EnsureQueueAsync(queue, default);
-        Assert.True(await _clients.Queues.DeleteQueueAsync(queue, default));
+        await _clients.Queues.DeleteQueueAsync(queue);
 
         await sender.SendAsync(queue, "after-delete"u8.ToArray(), default);
 
-        var message = Assert.Single(await _clients.Queues.PeekMessagesAsync(queue, 32, default));
+        var message = Assert.Single((await _clients.Queues.GetQueueClient(queue).PeekMessagesAsync(32)).Value);
         Assert.Equal("after-delete"u8.ToArray(), message.Body.ToArray());
     }
 }

@@ -170,7 +170,6 @@ public sealed class IngestProcessorTests
             new QueueFanOut(_queues, options),
             new RouteTable(routing),
             new MessagePacker(routing.MaxMessageBytes, routing.Packing),
-            new WatermarkCache(1000),
             options,
             _time,
             NullLogger<IngestProcessor>.Instance);

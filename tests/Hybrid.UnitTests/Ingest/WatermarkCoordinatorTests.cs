@@ -149,5 +149,47 @@ public sealed class WatermarkCoordinatorTests
         Assert.Equal(new WatermarkState(20, claim.ClaimId, 30, Now.AddSeconds(60)), _store["pi", Epoch]);
     }
 
-    private WatermarkCoordinator CreateSut() => new(_store, Microsoft.Extensions.Options.Options.Create(new IngestOptions()), _time, NullLogger<WatermarkCoordinator>.Instance);
+    [Fact]
+    public async Task Claim_RepeatedBatchAfterComplete_IsCoveredFromTheCacheWithStorageDown()
+    {
+        var sut = CreateSut();
+        await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, 10, default), 10, default);
+        var (reads, writes) = (_store.Reads, _store.Writes);
+        _store.Down = true;
+
+        var repeated = await sut.ClaimAsync("pi", Epoch, 10, default);
+
+        Assert.Equal((ClaimOutcome.Covered, 10L), (repeated.Outcome, repeated.Watermark));
+        Assert.Equal((reads, writes), (_store.Reads, _store.Writes));
+    }
+
+    [Fact]
+    public async Task Claim_CoveredByAReadEntryWithAnotherClaim_IsNotRememberedSoTheNextCallReadsAgain()
+    {
+        await _store.TryInsertAsync("pi", Epoch, new WatermarkState(10, "other", 20, Now.AddSeconds(30)), default);
+        var sut = CreateSut();
+
+        var first = await sut.ClaimAsync("pi", Epoch, 5, default);
+        var reads = _store.Reads;
+        var second = await sut.ClaimAsync("pi", Epoch, 5, default);
+
+        Assert.Equal((ClaimOutcome.Covered, ClaimOutcome.Covered), (first.Outcome, second.Outcome));
+        Assert.Equal(reads + 1, _store.Reads);
+    }
+
+    [Fact]
+    public async Task Claim_CacheSizeZero_ReadsEveryTime()
+    {
+        var sut = CreateSut(new IngestOptions { WatermarkCacheSize = 0 });
+        await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, 10, default), 10, default);
+        var reads = _store.Reads;
+
+        var repeated = await sut.ClaimAsync("pi", Epoch, 10, default);
+
+        Assert.Equal(ClaimOutcome.Covered, repeated.Outcome);
+        Assert.Equal(reads + 1, _store.Reads);
+    }
+
+    private WatermarkCoordinator CreateSut(IngestOptions? options = null) =>
+        new(_store, Microsoft.Extensions.Options.Options.Create(options ?? new IngestOptions()), _time, NullLogger<WatermarkCoordinator>.Instance);
 }
