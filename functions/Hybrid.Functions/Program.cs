@@ -4,7 +4,7 @@ using Hybrid.Functions.Ingest;
 using Microsoft.Azure.Functions.Worker.Builder;
 
 // The composition root. Started by the Azure Functions host (func start, Flex Consumption): an isolated worker with
-// ASP.NET Core integration whose [Function]s (IngestFunction, HealthFunction) call the handlers. Started any other way:
+// ASP.NET Core integration whose [Function]s (FunctionEntryPoints) call the handlers. Started any other way:
 // the same handlers mapped on plain Kestrel (--urls / ASPNETCORE_URLS), checking the function key itself.
 if (FunctionsHostDetection.IsStartedByFunctionsHost(args, Environment.GetEnvironmentVariable(FunctionsHostDetection.WorkerRuntimeVariable)))
 {

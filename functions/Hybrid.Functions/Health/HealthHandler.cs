@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Hybrid.Functions.Health;
 
-/// <summary>The health answer, shared by <see cref="HealthApi"/> (standalone) and <see cref="HealthFunction"/> (Functions host).</summary>
+/// <summary>The health answer, shared by <see cref="HealthApi"/> (standalone) and <see cref="Hosting.FunctionEntryPoints"/> (Functions host).</summary>
 internal sealed class HealthHandler(StorageHealthProbe storage)
 {
     private static readonly string Version =

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Hybrid.Functions.Ingest;
 
 /// <summary>
-/// The ingest request, shared by <see cref="IngestApi"/> (standalone) and <see cref="IngestFunction"/> (Functions host):
+/// The ingest request, shared by <see cref="IngestApi"/> (standalone) and <see cref="Hosting.FunctionEntryPoints"/> (Functions host):
 /// key check, body limits, parse, then <see cref="IngestProcessor"/>.
 /// </summary>
 internal sealed class IngestHandler(FunctionKeyCheck keyCheck, IngestProcessor processor, IOptions<IngestOptions> options, ILogger<IngestHandler> logger)
