@@ -46,8 +46,14 @@ internal sealed class IngestProcessor(
 
         try
         {
+            // The request's storage work is bounded by the claim's budget whatever the storage retry settings allow:
+            // it answers (200, 409 or 503) within about ClaimDuration. Not linked to the request's token after the
+            // claim: see the sends below.
+            using var budget = new CancellationTokenSource(options.Value.ClaimDuration, time);
+            using var claiming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+
             // A repeated batch is answered from the coordinator's cache without a storage call.
-            var claim = await coordinator.ClaimAsync(batch.Device, batch.Epoch, maxSeq, cancellationToken).ConfigureAwait(false);
+            var claim = await coordinator.ClaimAsync(batch.Device, batch.Epoch, maxSeq, claiming.Token).ConfigureAwait(false);
 
             if (claim.Outcome == ClaimOutcome.Busy)
             {
@@ -75,7 +81,7 @@ internal sealed class IngestProcessor(
             {
                 if (claim.Outcome == ClaimOutcome.Claimed)
                 {
-                    await coordinator.ReleaseAsync(batch.Device, batch.Epoch, claim, EnqueuedThrough(messages, report, claim.Watermark, maxSeq), CancellationToken.None).ConfigureAwait(false);
+                    await coordinator.ReleaseAsync(batch.Device, batch.Epoch, claim, EnqueuedThrough(messages, report, claim.Watermark, maxSeq), budget.Token).ConfigureAwait(false);
                 }
 
                 if (StorageUnavailableException.IsOutage(report.Failure!.SourceException))
@@ -91,8 +97,9 @@ internal sealed class IngestProcessor(
                 try
                 {
                     // Not the request's token: a client gone after everything was enqueued must not leave the claim
-                    // blocking its device until it expires.
-                    watermark = await coordinator.CompleteAsync(batch.Device, batch.Epoch, claim, maxSeq, CancellationToken.None).ConfigureAwait(false);
+                    // blocking its device until it expires. The budget's: the sends stopped 20 % of ClaimDuration
+                    // before the claim's expiry, which leaves at least that long for this write.
+                    watermark = await coordinator.CompleteAsync(batch.Device, batch.Epoch, claim, maxSeq, budget.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (StorageUnavailableException.IsOutage(ex))
                 {
@@ -108,7 +115,9 @@ internal sealed class IngestProcessor(
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return IngestResult.Ok(response);
         }
-        catch (Exception ex) when (ex is StorageUnavailableException or HttpRequestException)
+        catch (Exception ex) when (ex is StorageUnavailableException or HttpRequestException
+            // The claim's budget ran out (not the client's token): storage is too slow to answer in time.
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return Unavailable(batch, ex, started);
         }

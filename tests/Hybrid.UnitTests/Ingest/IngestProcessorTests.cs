@@ -157,6 +157,46 @@ public sealed class IngestProcessorTests
         Assert.Equal((0, 2, 2L), (response.Accepted, response.Duplicates, response.Watermark));
     }
 
+    [Fact]
+    public async Task Process_StorageHangsPastTheClaimBudget_Answers503WithinClaimDuration()
+    {
+        var hanging = new HangingWatermarkStore();
+        var options = Options.Create(new IngestOptions { ClaimDuration = TimeSpan.FromSeconds(10) });
+        var sut = new IngestProcessor(
+            new WatermarkCoordinator(hanging, options, _time, NullLogger<WatermarkCoordinator>.Instance),
+            new QueueFanOut(_queues, options), new RouteTable(new RoutingOptions()), new MessagePacker(RoutingOptions.ServiceMaxMessageBytes, PackingMode.Packed),
+            options, _time, NullLogger<IngestProcessor>.Instance);
+
+        var processing = sut.ProcessAsync(Batch("pi", Reading(1)), default);
+        await hanging.Entered.Task;
+        _time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(processing.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var result = await processing.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(503, result.Problem!.StatusCode);
+        Assert.Empty(_queues.Messages);
+    }
+
+    /// <summary>A watermark store whose reads never answer until cancelled, like storage that accepts connections and then stalls.</summary>
+    private sealed class HangingWatermarkStore : IWatermarkStore
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<WatermarkEntry?> GetAsync(string device, string epoch, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return null;
+        }
+
+        public Task<WriteResult> TryInsertAsync(string device, string epoch, WatermarkState state, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The read never answers.");
+
+        public Task<WriteResult> TryReplaceAsync(string device, string epoch, WatermarkState state, string etag, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The read never answers.");
+    }
+
     private IngestProcessor CreateSut(RoutingOptions? routing = null, IngestOptions? ingest = null)
     {
         routing ??= new RoutingOptions
