@@ -80,12 +80,14 @@ internal static class StorageErrors
 
     private static bool IsTransport(Exception exception) =>
         exception is RequestFailedException { Status: 0 } or HttpRequestException or IOException
-            // The SDK's per-attempt network timeout surfaces as a TaskCanceledException of its own, not the caller's.
-            or TaskCanceledException { InnerException: TimeoutException or null };
+            // The SDK's per-attempt network timeout (Retry.NetworkTimeout) surfaces as a TaskCanceledException around
+            // the cancellation it caused ("exceeded the configured timeout"); a cancellation of the caller's own token
+            // has no inner exception, is not a storage failure and propagates.
+            or OperationCanceledException { InnerException: OperationCanceledException or TimeoutException };
 
     private static string TransportReason(Exception exception)
     {
         var last = exception is AggregateException aggregate ? aggregate.InnerExceptions[^1] : exception;
-        return (last.InnerException ?? last).Message;
+        return last.Message;
     }
 }

@@ -50,6 +50,27 @@ public sealed class StorageRetryTests
     }
 
     [Fact]
+    public async Task PutMessage_StorageStallsPastRequestTimeout_ThrowsUnavailableAfterBoundedAttempts()
+    {
+        using var server = new ScriptedHttpServer([], (HttpStatusCode.Created, null)) { ResponseDelay = TimeSpan.FromSeconds(2), SuccessBody = SendReceipt };
+        using var account = new StorageAccountClients(new StorageOptions
+        {
+            ConnectionString = server.ConnectionString,
+            MaxRetries = 1,
+            RetryDelay = TimeSpan.FromMilliseconds(10),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(10),
+            RequestTimeout = TimeSpan.FromMilliseconds(300),
+        }, NullLogger.Instance);
+
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(
+            () => new QueueMessageSender(account, NullLogger<QueueMessageSender>.Instance).SendAsync("telemetry", "m"u8.ToArray(), default));
+
+        Assert.Equal(2, server.Requests.Count);
+        Assert.StartsWith("Storage PutMessage telemetry failed after 2 attempt(s): ", error.Message, StringComparison.Ordinal);
+        Assert.True(StorageUnavailableException.IsOutage(error));
+    }
+
+    [Fact]
     public async Task CreateQueue_BadRequest_ThrowsTypedErrorWithoutRetrying()
     {
         using var server = new ScriptedHttpServer([], (HttpStatusCode.BadRequest, "InvalidHeaderValue"));
