@@ -26,6 +26,9 @@ public sealed class UplinkSinkTests
         Assert.Equal(30, uplink.Status.Accepted);
         Assert.Equal(5, uplink.Status.Batches);
         Assert.Empty(DeadLetters(uplink));
+        Assert.Null(posts[0].Batch.SettledThrough);
+        Assert.Equal(28, posts[^1].Batch.SettledThrough);
+        AssertSettledThroughCoversOnlyAnsweredSeqs(posts, _ => true);
     }
 
     [Fact]
@@ -139,6 +142,23 @@ public sealed class UplinkSinkTests
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), accepted);
         Assert.Equal(20, uplink.Status.Accepted);
         Assert.Empty(DeadLetters(uplink));
+        AssertSettledThroughCoversOnlyAnsweredSeqs(uplink.Handler.Posts.ToArray(), p => p.Seqs.Length <= 4);
+    }
+
+    /// <summary>A batch's <c>settledThrough</c> never names a seq the Function has not answered yet (it would close that gap).</summary>
+    private static void AssertSettledThroughCoversOnlyAnsweredSeqs(PostedBatch[] posts, Func<PostedBatch, bool> answered)
+    {
+        var settled = new HashSet<long>();
+        foreach (var post in posts)
+        {
+            var through = post.Batch.SettledThrough ?? 0;
+            Assert.True(through < post.Seqs[0], $"settledThrough {through} covers the batch's own first seq {post.Seqs[0]}");
+            Assert.All(Enumerable.Range(1, (int)through), seq => Assert.Contains(seq, settled));
+            if (answered(post))
+            {
+                settled.UnionWith(post.Seqs);
+            }
+        }
     }
 
     [Fact]
