@@ -31,6 +31,9 @@ internal sealed class DeliveryLedger
     /// <summary>Nothing enqueued yet.</summary>
     public static DeliveryLedger Empty { get; } = new(0, [], []);
 
+    /// <summary>Everything through <paramref name="watermark"/> settled, nothing known above it (state written before ranges existed).</summary>
+    public static DeliveryLedger Through(long watermark) => watermark <= 0 ? Empty : new(watermark, [], []);
+
     /// <summary>Every seq up to here is settled: enqueued, or in a closed gap.</summary>
     public long Watermark { get; }
 
@@ -88,14 +91,20 @@ internal sealed class DeliveryLedger
         return text.AppendJoin(',', _closedGaps).ToString();
     }
 
+    public override bool Equals(object? obj) => obj is DeliveryLedger other && Format() == other.Format();
+
+    public override int GetHashCode() => Format().GetHashCode(StringComparison.Ordinal);
+
+    public override string ToString() => Format();
+
     /// <summary>Reads <see cref="Format"/>'s text back; false when it is not a well-formed ledger.</summary>
     public static bool TryParse(string? text, out DeliveryLedger ledger)
     {
         ledger = Empty;
         var parts = text?.Split(';');
         if (parts is not { Length: 3 } || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var watermark)
-            || !TryParseRanges(parts[1], watermark + 2, out var delivered)
-            || !TryParseRanges(parts[2], 1, out var closedGaps)
+            || !SeqRange.TryParseList(parts[1], watermark + 2, out var delivered)
+            || !SeqRange.TryParseList(parts[2], 1, out var closedGaps)
             || (closedGaps.Length > 0 && closedGaps[^1].Last > watermark))
         {
             return false;
@@ -177,35 +186,5 @@ internal sealed class DeliveryLedger
         }
 
         return merged;
-    }
-
-    /// <summary>Comma-separated ascending, disjoint ranges, the first starting at <paramref name="minimum"/> or later.</summary>
-    private static bool TryParseRanges(string text, long minimum, out SeqRange[] ranges)
-    {
-        ranges = [];
-        if (text.Length == 0)
-        {
-            return true;
-        }
-
-        var parsed = new List<SeqRange>();
-        foreach (var part in text.Split(','))
-        {
-            var dash = part.IndexOf('-', StringComparison.Ordinal);
-            var firstText = dash < 0 ? part : part[..dash];
-            var lastText = dash < 0 ? part : part[(dash + 1)..];
-            if (!long.TryParse(firstText, NumberStyles.None, CultureInfo.InvariantCulture, out var first)
-                || !long.TryParse(lastText, NumberStyles.None, CultureInfo.InvariantCulture, out var last)
-                || first > last || first < minimum)
-            {
-                return false;
-            }
-
-            parsed.Add(new SeqRange(first, last));
-            minimum = last + 2;
-        }
-
-        ranges = [.. parsed];
-        return true;
     }
 }

@@ -36,6 +36,36 @@ internal readonly record struct SeqRange(long First, long Last)
         return ranges;
     }
 
+    /// <summary>Reads comma-separated ascending ranges separated by at least one seq, the first starting at <paramref name="minimum"/> or later.</summary>
+    public static bool TryParseList(string text, long minimum, out SeqRange[] ranges)
+    {
+        ranges = [];
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        var parsed = new List<SeqRange>();
+        foreach (var part in text.Split(','))
+        {
+            var dash = part.IndexOf('-', StringComparison.Ordinal);
+            var firstText = dash < 0 ? part : part[..dash];
+            var lastText = dash < 0 ? part : part[(dash + 1)..];
+            if (!long.TryParse(firstText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var first)
+                || !long.TryParse(lastText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last)
+                || first > last || first < minimum)
+            {
+                return false;
+            }
+
+            parsed.Add(new SeqRange(first, last));
+            minimum = last + 2;
+        }
+
+        ranges = [.. parsed];
+        return true;
+    }
+
     /// <summary>Index of the range in sorted, disjoint <paramref name="ranges"/> that holds <paramref name="seq"/>, or a negative number.</summary>
     public static int IndexOf(ReadOnlySpan<SeqRange> ranges, long seq) => ranges.BinarySearch(new Finder(seq));
 
