@@ -201,7 +201,7 @@ internal sealed class IngestBenchmark : IBenchmark
             {
                 if (table is not null)
                 {
-                    var claim = new WatermarkState(watermark, "bench", watermark + items, TimeProvider.System.GetUtcNow().AddMinutes(1));
+                    var claim = new WatermarkState(DeliveryLedger.Through(watermark), "bench", [new SeqRange(watermark + 1, watermark + items)], TimeProvider.System.GetUtcNow().AddMinutes(1));
                     etag = (etag is null
                         ? await table.TryInsertAsync(w.device, w.epoch, claim, cancellationToken)
                         : await table.TryReplaceAsync(w.device, w.epoch, claim, etag, cancellationToken)).ETag;
@@ -211,7 +211,7 @@ internal sealed class IngestBenchmark : IBenchmark
                 if (table is not null)
                 {
                     watermark += items;
-                    etag = (await table.TryReplaceAsync(w.device, w.epoch, new WatermarkState(watermark, null, 0, null), etag!, cancellationToken)).ETag;
+                    etag = (await table.TryReplaceAsync(w.device, w.epoch, WatermarkState.Settled(DeliveryLedger.Through(watermark)), etag!, cancellationToken)).ETag;
                 }
             }
         }));

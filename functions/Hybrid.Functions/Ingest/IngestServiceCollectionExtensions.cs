@@ -21,6 +21,9 @@ internal static class IngestServiceCollectionExtensions
             var routing = sp.GetRequiredService<IOptions<RoutingOptions>>().Value;
             return new MessagePacker(routing.MaxMessageBytes, routing.Packing);
         });
+        services.AddSingleton<DeviceGates>();
+        services.AddMetrics();
+        services.AddSingleton<IngestMetrics>();
         services.AddSingleton<WatermarkCoordinator>();
         services.AddSingleton<QueueFanOut>();
         services.AddSingleton<IngestProcessor>();

@@ -6,9 +6,11 @@ using Microsoft.Extensions.Options;
 namespace Hybrid.Functions.Storage;
 
 /// <summary>
-/// Dedupe watermarks in an Azure Table: PartitionKey = device, RowKey = epoch, properties <c>Watermark</c> (Int64),
-/// <c>ClaimId</c>, <c>ClaimThrough</c> (Int64), <c>ClaimExpires</c> (DateTime). Writes are conditional: an insert
-/// that finds the entity (409) and a replace whose ETag is stale (412) are values. The table is created on first use.
+/// Dedupe state in an Azure Table: PartitionKey = device, RowKey = epoch, properties <c>Watermark</c> (Int64, for
+/// people and older readers), <c>Ledger</c> (the <see cref="DeliveryLedger"/> as text), <c>ClaimId</c>,
+/// <c>ClaimSeqs</c> (ranges as text), <c>ClaimExpires</c> (DateTime). Entities written before ledgers existed (only
+/// <c>Watermark</c>, <c>ClaimThrough</c>) read as the same state. Writes are conditional: an insert that finds the
+/// entity (409) and a replace whose ETag is stale (412) are values. The table is created on first use.
 /// </summary>
 internal sealed class TableWatermarkStore : IWatermarkStore
 {
@@ -38,12 +40,7 @@ internal sealed class TableWatermarkStore : IWatermarkStore
             }
 
             var entity = response.Value!;
-            var state = new WatermarkState(
-                entity.GetInt64("Watermark") ?? 0,
-                entity.GetString("ClaimId"),
-                entity.GetInt64("ClaimThrough") ?? 0,
-                entity.GetDateTimeOffset("ClaimExpires"));
-            return new WatermarkEntry(state, entity.ETag.ToString());
+            return new WatermarkEntry(FromEntity(entity), entity.ETag.ToString());
         }
         catch (Exception ex) when (StorageErrors.Classify(ex) is not null)
         {
@@ -108,11 +105,12 @@ internal sealed class TableWatermarkStore : IWatermarkStore
         var entity = new TableEntity(device, epoch)
         {
             ["Watermark"] = state.Watermark,
-            ["ClaimThrough"] = state.ClaimThrough,
+            ["Ledger"] = state.Ledger.Format(),
         };
         if (state.ClaimId is not null)
         {
             entity["ClaimId"] = state.ClaimId;
+            entity["ClaimSeqs"] = string.Join(',', state.ClaimSeqs);
         }
 
         if (state.ClaimExpires is { } expires)
@@ -121,6 +119,33 @@ internal sealed class TableWatermarkStore : IWatermarkStore
         }
 
         return entity;
+    }
+
+    private WatermarkState FromEntity(TableEntity entity)
+    {
+        var watermark = entity.GetInt64("Watermark") ?? 0;
+        var ledgerText = entity.GetString("Ledger");
+        if (!DeliveryLedger.TryParse(ledgerText, out var ledger))
+        {
+            if (ledgerText is not null)
+            {
+                // Lose the ranges, never a seq: their seqs may be enqueued again (duplicates), none is called one wrongly.
+                Log.LedgerUnreadable(_logger, _table.Name, entity.PartitionKey, entity.RowKey, watermark);
+            }
+
+            ledger = DeliveryLedger.Through(watermark);
+        }
+
+        var claimId = entity.GetString("ClaimId");
+        IReadOnlyList<SeqRange> claimSeqs = [];
+        if (claimId is not null)
+        {
+            claimSeqs = SeqRange.TryParseList(entity.GetString("ClaimSeqs") ?? "", 1, out var ranges) && ranges.Length > 0 ? ranges
+                : entity.GetInt64("ClaimThrough") is { } through && through > ledger.Watermark ? [new SeqRange(ledger.Watermark + 1, through)]
+                : [];
+        }
+
+        return new WatermarkState(ledger, claimId, claimSeqs, entity.GetDateTimeOffset("ClaimExpires"));
     }
 
     private async ValueTask EnsureTableAsync(CancellationToken cancellationToken)

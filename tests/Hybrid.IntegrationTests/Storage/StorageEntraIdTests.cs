@@ -92,7 +92,7 @@ public sealed class StorageEntraIdTests : IAsyncLifetime
         await sender.EnsureQueueAsync("entra", default);
         await sender.SendAsync("entra", "by token"u8.ToArray(), default);
         var message = Assert.Single((await clients.Account.Queues.GetQueueClient("entra").PeekMessagesAsync(32)).Value);
-        var inserted = await store.TryInsertAsync("d", "e", new WatermarkState(12, null, 0, null), default);
+        var inserted = await store.TryInsertAsync("d", "e", WatermarkState.Settled(DeliveryLedger.Through(12)), default);
         var entry = await store.GetAsync("d", "e", default);
         var health = await probe.CheckAsync(default);
 

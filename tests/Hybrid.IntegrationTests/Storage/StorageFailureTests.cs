@@ -49,7 +49,7 @@ public sealed class StorageOutageTests
         var store = new TableWatermarkStore(clients.Account, Options.Create(new StorageOptions { WatermarkTable = "outage" }), NullLogger<TableWatermarkStore>.Instance);
         await sender.EnsureQueueAsync("outage", default);
         await sender.SendAsync("outage", "before"u8.ToArray(), default);
-        Assert.Equal(WriteOutcome.Success, (await store.TryInsertAsync("d", "e", new WatermarkState(7, null, 0, null), default)).Outcome);
+        Assert.Equal(WriteOutcome.Success, (await store.TryInsertAsync("d", "e", WatermarkState.Settled(DeliveryLedger.Through(7)), default)).Outcome);
 
         await azurite.KillAsync();
         var put = await Assert.ThrowsAsync<StorageUnavailableException>(() => sender.SendAsync("outage", "during"u8.ToArray(), default));
@@ -69,8 +69,8 @@ public sealed class StorageOutageTests
         await sender.SendAsync("outage", "after"u8.ToArray(), default);
         var entry = await store.GetAsync("d", "e", default);
         var written = entry is null
-            ? await store.TryInsertAsync("d", "e", new WatermarkState(8, null, 0, null), default)
-            : await store.TryReplaceAsync("d", "e", new WatermarkState(8, null, 0, null), entry.ETag, default);
+            ? await store.TryInsertAsync("d", "e", WatermarkState.Settled(DeliveryLedger.Through(8)), default)
+            : await store.TryReplaceAsync("d", "e", WatermarkState.Settled(DeliveryLedger.Through(8)), entry.ETag, default);
         var messages = (await queue.PeekMessagesAsync(32)).Value;
 
         Assert.Equal(WriteOutcome.Success, written.Outcome);

@@ -94,8 +94,8 @@ public sealed class StorageRetryTests
         using var clients = new StorageClients(server.ConnectionString, maxRetries: 3);
         var store = Store(clients);
 
-        var replace = await store.TryReplaceAsync("d", "e", new WatermarkState(1, null, 0, null), "W/\"1\"", default);
-        var insert = await store.TryInsertAsync("d", "e", new WatermarkState(1, null, 0, null), default); // creates the table first
+        var replace = await store.TryReplaceAsync("d", "e", WatermarkState.Settled(DeliveryLedger.Through(1)), "W/\"1\"", default);
+        var insert = await store.TryInsertAsync("d", "e", WatermarkState.Settled(DeliveryLedger.Through(1)), default); // creates the table first
         var get = await store.GetAsync("d", "e", default);
 
         Assert.Equal(WriteOutcome.PreconditionFailed, replace.Outcome);
