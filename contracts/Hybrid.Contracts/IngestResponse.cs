@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Hybrid.Contracts;
 
 /// <summary>The Function's 200 answer to a batch; the edge advances its cursor from it.</summary>
@@ -22,6 +24,7 @@ public sealed class IngestResponse
     /// Gaps this request closed (seqs never received that the watermark moved over: settled by the sender, or one
     /// range too many open); absent when none. Each is logged by the Function.
     /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? GapsClosed { get; init; }
 }
 
