@@ -1,10 +1,6 @@
-using System.Diagnostics.Metrics;
 using FsCheck.Xunit;
 using Hybrid.Contracts;
 using Hybrid.Functions.Ingest;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using static Hybrid.UnitTests.Ingest.IngestTestData;
 
@@ -24,22 +20,11 @@ public sealed class IngestOrderProperties
 
     private static async Task<bool> RunAsync((byte Start, byte Length, byte Failure)[] posts)
     {
-        using var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var processors = new TestProcessors();
         var store = new InMemoryWatermarkStore();
         var queues = new RecordingQueues();
         var time = new FakeTimeProvider(Now);
-        var options = Options.Create(new IngestOptions { MaxParallelSends = 1 });
-        var routing = new RoutingOptions { Packing = PackingMode.Single };
-        IngestProcessor Instance() => new(
-            new WatermarkCoordinator(store, options, time, NullLogger<WatermarkCoordinator>.Instance),
-            new DeviceGates(time),
-            new QueueFanOut(queues, options),
-            new RouteTable(routing),
-            new MessagePacker(routing.MaxMessageBytes, routing.Packing),
-            new IngestMetrics(metrics.GetRequiredService<IMeterFactory>()),
-            options,
-            time,
-            NullLogger<IngestProcessor>.Instance);
+        IngestProcessor Instance() => processors.Create(store, queues, time, new IngestOptions { MaxParallelSends = 1 }, new RoutingOptions { Packing = PackingMode.Single });
         IngestProcessor[] instances = [Instance(), Instance()];
 
         var posted = new HashSet<long>();

@@ -1,8 +1,4 @@
-using System.Diagnostics.Metrics;
 using Hybrid.Functions.Ingest;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using static Hybrid.UnitTests.Ingest.IngestTestData;
 
@@ -13,7 +9,7 @@ public sealed class IngestProcessorTests : IDisposable
     private readonly InMemoryWatermarkStore _store = new();
     private readonly RecordingQueues _queues = new();
     private readonly FakeTimeProvider _time = new(Now);
-    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly TestProcessors _processors = new();
 
     [Fact]
     public async Task Process_MixedBatch_RoutesValidItemsAndSendsRejectedWithReasons()
@@ -196,7 +192,7 @@ public sealed class IngestProcessorTests : IDisposable
         Assert.Equal((0, 2, 2L), (response.Accepted, response.Duplicates, response.Watermark));
     }
 
-    public void Dispose() => _metrics.Dispose();
+    public void Dispose() => _processors.Dispose();
 
     [Fact]
     public async Task Process_StorageHangsPastTheClaimBudget_Answers503WithinClaimDuration()
@@ -241,16 +237,6 @@ public sealed class IngestProcessorTests : IDisposable
             DefaultQueue = "other",
             Routes = [new RouteOptions { Pattern = "telemetry.*", Queue = "telemetry" }, new RouteOptions { Pattern = "alert.*", Queue = "alerts" }],
         };
-        var options = Options.Create(ingest ?? new IngestOptions());
-        return new IngestProcessor(
-            new WatermarkCoordinator(store ?? _store, options, _time, NullLogger<WatermarkCoordinator>.Instance),
-            new DeviceGates(_time),
-            new QueueFanOut(_queues, options),
-            new RouteTable(routing),
-            new MessagePacker(routing.MaxMessageBytes, routing.Packing),
-            new IngestMetrics(_metrics.GetRequiredService<IMeterFactory>()),
-            options,
-            _time,
-            NullLogger<IngestProcessor>.Instance);
+        return _processors.Create(store ?? _store, _queues, _time, ingest ?? new IngestOptions(), routing);
     }
 }
