@@ -39,9 +39,27 @@ internal sealed class QueueMessageSource(QueueClient queue)
         {
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == "MessageNotFound")
+        catch (RequestFailedException e) when (e.ErrorCode is "MessageNotFound" or "PopReceiptMismatch")
         {
             // Its visibility timeout ran out and another consumer took it: that consumer deletes it.
+        }
+        catch (Exception e) when (Map(e) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    /// <summary>Makes a received message visible again at once (its dequeue count stays one higher); one already gone is ignored.</summary>
+    public async Task ReleaseAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode is "MessageNotFound" or "PopReceiptMismatch")
+        {
+            // Deleted by another consumer, or its visibility timeout ran out and someone else holds it now.
         }
         catch (Exception e) when (Map(e) is { } failure)
         {
