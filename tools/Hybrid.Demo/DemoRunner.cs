@@ -21,7 +21,8 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, TextWriter
 
     private static readonly TimeSpan ServiceStopGrace = TimeSpan.FromSeconds(10);
 
-    private readonly List<DemoProcess> _processes = [];
+    private readonly List<SupervisedService> _services = [];
+    private readonly List<string> _events = [];
 
     public async Task<int> RunAsync(CancellationToken stop)
     {
@@ -55,11 +56,11 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, TextWriter
     private async Task<int> RunPipelineAsync(CancellationToken stop)
     {
         var launcher = new ServiceLauncher(options, time);
-        var mosquitto = await StartedAsync(launcher.StartMosquittoAsync(stop)).ConfigureAwait(false);
-        var azurite = await StartedAsync(launcher.StartAzuriteAsync(stop)).ConfigureAwait(false);
-        var function = await StartedAsync(launcher.StartFunctionAsync(stop)).ConfigureAwait(false);
-        await StartedAsync(launcher.StartAgentAsync(stop)).ConfigureAwait(false);
-        var publisher = await StartedAsync(Task.FromResult(launcher.StartLocalPublisher())).ConfigureAwait(false);
+        var mosquitto = await StartedAsync("mosquitto", launcher.StartMosquittoAsync, restart: true, stop).ConfigureAwait(false);
+        var azurite = await StartedAsync("Azurite", launcher.StartAzuriteAsync, restart: true, stop).ConfigureAwait(false);
+        var function = await StartedAsync("the Function", launcher.StartFunctionAsync, restart: true, stop).ConfigureAwait(false);
+        await StartedAsync(ServiceLauncher.AgentName, launcher.StartAgentAsync, restart: false, stop).ConfigureAwait(false);
+        var publisher = await StartedAsync("mosquitto_pub", _ => Task.FromResult(launcher.StartLocalPublisher()), restart: true, stop).ConfigureAwait(false);
 
         if (!QueueConnection.TryCreate(options.StorageConnectionString, TimeSpan.FromSeconds(2), out var connection, out var error))
         {
@@ -71,6 +72,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, TextWriter
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{options.Ports.Status}"), Timeout = TimeSpan.FromSeconds(2) };
         var status = new AgentStatusClient(http);
         var sensor = new DoorSensor(publisher, TimeSpan.FromMilliseconds(500), time);
+        var hints = new DemoHints(function, mosquitto, azurite, options.DataDirectory);
 
         using var duration = options.Duration is { } limit ? new CancellationTokenSource(limit, time) : new CancellationTokenSource();
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stop, duration.Token);
@@ -78,7 +80,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, TextWriter
         var watcherTask = WatchQueuesAsync(watcher, running.Token);
         var failure = new StrongBox<string?>();
         AgentSnapshot? last = null;
-        await view.ShowAsync(SamplesAsync(status, watcher, ledger, sensor, failure, s => last = s, running.Token), new DemoHints(function.Id, mosquitto.Id, azurite.Id, options.DataDirectory)).ConfigureAwait(false);
+        await view.ShowAsync(SamplesAsync(status, watcher, ledger, hints, failure, s => last = s, running.Token)).ConfigureAwait(false);
         await running.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(sensorTask, watcherTask).ConfigureAwait(false);
         if (failure.Value is { } failed)
@@ -113,7 +115,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, TextWriter
         AgentStatusClient status,
         QueueWatcher watcher,
         DeliveryLedger ledger,
-        DoorSensor sensor,
+        DemoHints hints,
         StrongBox<string?> failure,
         Action<AgentSnapshot> onAgent,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -122,10 +124,19 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, TextWriter
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         while (await TickAsync(timer, cancellationToken).ConfigureAwait(false))
         {
-            if (_processes.FirstOrDefault(p => p.HasExited) is { } exited)
+            if (_services.FirstOrDefault(p => p.IsFatalExit) is { Current: { } exited })
             {
                 failure.Value = $"{exited.Name} exited with code {exited.ExitCode}; its log: {exited.LogPath}";
                 yield break;
+            }
+
+            var elapsed = time.GetElapsedTime(started);
+            foreach (var service in _services)
+            {
+                if (await service.SuperviseAsync(CancellationToken.None).ConfigureAwait(false) is { } note)
+                {
+                    _events.Add($"{elapsed:mm\\:ss} {note}");
+                }
             }
 
             var agent = await status.ReadAsync(CancellationToken.None).ConfigureAwait(false);
@@ -135,12 +146,13 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, TextWriter
             }
 
             yield return new DemoSample(
-                time.GetElapsedTime(started),
+                elapsed,
                 agent,
                 DemoOptions.Queues.ToDictionary(q => q, ledger.Arrived, StringComparer.Ordinal),
                 ledger.Duplicates,
                 watcher.LastError,
-                sensor.Published);
+                [.. _events],
+                hints.Line);
         }
     }
 
@@ -173,32 +185,28 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, TextWriter
         }
     }
 
-    private async Task<DemoProcess> StartedAsync(Task<DemoProcess> starting)
+    private async Task<SupervisedService> StartedAsync(string name, Func<CancellationToken, Task<DemoProcess>> start, bool restart, CancellationToken cancellationToken)
     {
-        var process = await starting.ConfigureAwait(false);
-        _processes.Add(process);
-        await output.WriteLineAsync($"started {process.Name} (pid {process.Id}), log: {process.LogPath}").ConfigureAwait(false);
-        return process;
+        var service = new SupervisedService(name, start, restart, time);
+        await service.StartAsync(cancellationToken).ConfigureAwait(false);
+        _services.Add(service);
+        await output.WriteLineAsync($"started {name} (pid {service.Current!.Id}), log: {service.Current.LogPath}").ConfigureAwait(false);
+        return service;
     }
 
     /// <summary>The agent first (it finishes its in-flight batch and publishes offline), then the services it talks to.</summary>
     private async Task StopAllAsync()
     {
-        if (_processes.Count == 0)
+        if (_services.Count == 0)
         {
             return;
         }
 
-        var agent = _processes.Where(p => p.Name == ServiceLauncher.AgentName).ToList();
+        var agent = _services.Where(p => p.Name == ServiceLauncher.AgentName).ToList();
         await Task.WhenAll(agent.Select(p => p.StopAsync(AgentStopGrace))).ConfigureAwait(false);
-        await Task.WhenAll(_processes.Except(agent).Select(p => p.StopAsync(ServiceStopGrace))).ConfigureAwait(false);
-        foreach (var process in _processes)
-        {
-            await process.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await output.WriteLineAsync($"stopped {string.Join(", ", _processes.Select(p => $"{p.Name} (pid {p.Id})"))}").ConfigureAwait(false);
-        _processes.Clear();
+        await Task.WhenAll(_services.Except(agent).Select(p => p.StopAsync(ServiceStopGrace))).ConfigureAwait(false);
+        await output.WriteLineAsync($"stopped {string.Join(", ", _services.Where(p => p.Current is not null).Select(p => $"{p.Name} (pid {p.Current!.Id})"))}").ConfigureAwait(false);
+        _services.Clear();
     }
 
     private async Task<string?> CheckPrerequisitesAsync()

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Hybrid.Demo;
 
-// Ctrl+C and SIGTERM end the run; the demo then stops every service it started before it exits.
+// Ctrl+C, SIGTERM and a closed terminal end the run; the demo then stops every service it started before it exits.
 using var stop = new CancellationTokenSource();
 void Stop(PosixSignalContext context)
 {
@@ -12,6 +12,7 @@ void Stop(PosixSignalContext context)
 
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
 
 var parse = DemoCommandLine.Build(() => stop.Token).Parse(args);
 if (parse.Errors.Count > 0)

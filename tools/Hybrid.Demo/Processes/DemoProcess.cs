@@ -11,6 +11,7 @@ internal sealed class DemoProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _logLock = new();
+    private bool _disposed;
 
     private DemoProcess(string name, Process process, StreamWriter log, string logPath)
     {
@@ -67,7 +68,7 @@ internal sealed class DemoProcess : IAsyncDisposable
     /// <summary>SIGTERM, then SIGKILL (the whole tree) when it has not exited within <paramref name="grace"/>.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        if (_process.HasExited)
+        if (_disposed || _process.HasExited)
         {
             return;
         }
@@ -87,7 +88,13 @@ internal sealed class DemoProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        _disposed = true;
         _process.Dispose();
         lock (_logLock)
         {

@@ -73,9 +73,14 @@ internal sealed class ServiceLauncher(DemoOptions options, TimeProvider time)
             ["Uplink__Enabled"] = "true",
             ["Uplink__Url"] = $"http://127.0.0.1:{Text(options.Ports.Function)}/api/ingest",
             ["Uplink__FunctionKey"] = options.FunctionKey,
-            // Short enough that a paused and resumed Function is caught up within seconds.
-            ["Uplink__RetryMax"] = "00:00:05",
-            ["Uplink__BreakerBreakDuration"] = "00:00:10",
+            // Faster than the defaults (made for a Pi on a flaky network), so that a Function or broker killed and
+            // started again shows within seconds: the breaker opens, the backlog drains, the sink reconnects.
+            ["Uplink__RetryMax"] = "00:00:03",
+            ["Uplink__AttemptTimeout"] = "00:00:10",
+            ["Uplink__BreakerMinimumThroughput"] = "3",
+            ["Uplink__BreakerSamplingDuration"] = "00:00:10",
+            ["Uplink__BreakerBreakDuration"] = "00:00:05",
+            ["Mqtt__ReconnectMax"] = "00:00:03",
             ["Status__Port"] = Text(options.Ports.Status),
         };
         foreach (var (key, value) in settings)

@@ -7,23 +7,25 @@ namespace Hybrid.Demo.View;
 /// <summary>On a terminal: one table, redrawn every second (Spectre.Console live display).</summary>
 internal sealed class LiveView(IAnsiConsole console) : IDemoView
 {
-    public Task ShowAsync(IAsyncEnumerable<DemoSample> samples, DemoHints hints)
+    /// <summary>The last events (service exits and restarts) the view keeps on screen.</summary>
+    private const int EventsShown = 3;
+
+    public Task ShowAsync(IAsyncEnumerable<DemoSample> samples)
     {
-        ArgumentNullException.ThrowIfNull(hints);
         return console.Live(new Markup("[grey]waiting for the first sample…[/]")).StartAsync(async context =>
         {
             DemoSample? previous = null;
             await foreach (var sample in samples.ConfigureAwait(false))
             {
-                context.UpdateTarget(Render(sample, previous, hints));
+                context.UpdateTarget(Render(sample, previous));
                 previous = sample;
             }
         });
     }
 
-    private static Rows Render(DemoSample sample, DemoSample? previous, DemoHints hints)
+    private static Rows Render(DemoSample sample, DemoSample? previous)
     {
-        var flow = new Table().Border(TableBorder.Rounded).Title($"Hybrid demo · {sample.Elapsed:mm\\:ss}")
+        var flow = new Table().Border(TableBorder.Rounded).Collapse().Title($"Hybrid demo · {sample.Elapsed:mm\\:ss}")
             .AddColumn("readings").AddColumn(new TableColumn("total").RightAligned()).AddColumn(new TableColumn("per second").RightAligned());
         void Flow(string label, Func<DemoSample, long?> value) =>
             flow.AddRow(Markup.Escape(label), Number(value(sample)), sample.Rate(previous, value).ToString("0.0", CultureInfo.InvariantCulture));
@@ -41,26 +43,24 @@ internal sealed class LiveView(IAnsiConsole console) : IDemoView
         Flow("duplicates read from the queues", s => s.Duplicates);
 
         var agent = sample.Agent;
-        var state = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumn("what").AddColumn("value");
-        state.AddRow("backlog: MQTT sink", Number(sample.Backlog("mqtt")));
-        state.AddRow("backlog: uplink", Number(sample.Backlog("uplink")));
-        state.AddRow("MQTT connection", Markup.Escape(agent?.MqttConnection ?? "?"));
-        state.AddRow("uplink breaker", Breaker(agent?.Uplink.Breaker));
-        state.AddRow("uplink held", Markup.Escape(agent?.Uplink.Held ?? "no"));
-        state.AddRow("uplink last error", Markup.Escape(agent?.Uplink.LastError ?? "none"));
-        state.AddRow("dead letters (all sinks)", Number(agent is null ? null : sample.DeadLetters));
-        state.AddRow("dropped by the store", Number(agent?.Dropped));
-        if (agent is null)
+        var state = agent is null
+            ? "[red]the agent's status endpoint does not answer[/]"
+            : $"backlog: MQTT sink [bold]{Number(sample.Backlog("mqtt"))}[/], uplink [bold]{Number(sample.Backlog("uplink"))}[/] · " +
+              $"MQTT {Markup.Escape(agent.MqttConnection)} · breaker {Breaker(agent.Uplink.Breaker)} · " +
+              $"dead letters {Number(sample.DeadLetters)} · dropped {Number(agent.Dropped)}" +
+              (agent.Uplink.Held is { } held ? $"\n[red]uplink HELD: {Markup.Escape(held)}[/]" : "") +
+              (agent.Uplink.LastError is { } error ? $"\n[grey]uplink last error: {Markup.Escape(error)}[/]" : "");
+        if (sample.QueueError is { } queueError)
         {
-            state.AddRow("[red]agent[/]", "[red]the status endpoint does not answer[/]");
+            state += $"\n[red]queues: {Markup.Escape(queueError)}[/]";
         }
 
-        if (sample.QueueError is { } error)
+        foreach (var happened in sample.Events.TakeLast(EventsShown))
         {
-            state.AddRow("[red]queues[/]", $"[red]{Markup.Escape(error)}[/]");
+            state += $"\n[aqua]{Markup.Escape(happened)}[/]";
         }
 
-        return new Rows(flow, state, new Markup($"[yellow]{Markup.Escape(hints.Line)}[/]"));
+        return new Rows(flow, new Markup(state), new Markup($"[yellow]{Markup.Escape(sample.Hint)}[/]"));
     }
 
     private static string Number(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "?";

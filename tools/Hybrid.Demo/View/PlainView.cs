@@ -6,14 +6,23 @@ namespace Hybrid.Demo.View;
 /// <summary>Without a terminal (CI, a pipe): one line every few seconds.</summary>
 internal sealed class PlainView(TextWriter output, TimeSpan every) : IDemoView
 {
-    public async Task ShowAsync(IAsyncEnumerable<DemoSample> samples, DemoHints hints)
+    public async Task ShowAsync(IAsyncEnumerable<DemoSample> samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        ArgumentNullException.ThrowIfNull(hints);
-        await output.WriteLineAsync(hints.Line).ConfigureAwait(false);
         DemoSample? shown = null;
+        var events = 0;
         await foreach (var sample in samples.ConfigureAwait(false))
         {
+            if (shown is null)
+            {
+                await output.WriteLineAsync(sample.Hint).ConfigureAwait(false);
+            }
+
+            for (; events < sample.Events.Count; events++)
+            {
+                await output.WriteLineAsync(sample.Events[events]).ConfigureAwait(false);
+            }
+
             if (shown is null || sample.Elapsed - shown.Elapsed >= every)
             {
                 await output.WriteLineAsync(Format(sample, shown)).ConfigureAwait(false);

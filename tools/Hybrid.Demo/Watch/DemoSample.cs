@@ -1,13 +1,17 @@
 namespace Hybrid.Demo.Watch;
 
-/// <summary>What the demo saw at one moment: the agent's state (null while it does not answer) and the queues.</summary>
+/// <summary>
+/// What the demo saw at one moment: the agent's state (null while it does not answer), the queues, what happened to the
+/// services so far (exits, restarts) and what the person can try next.
+/// </summary>
 internal sealed record DemoSample(
     TimeSpan Elapsed,
     AgentSnapshot? Agent,
     IReadOnlyDictionary<string, long> Arrived,
     long Duplicates,
     string? QueueError,
-    long Published)
+    IReadOnlyList<string> Events,
+    string Hint)
 {
     /// <summary>The change of <paramref name="value"/> per second since <paramref name="previous"/>.</summary>
     public double Rate(DemoSample? previous, Func<DemoSample, long?> value)
