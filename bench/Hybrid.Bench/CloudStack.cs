@@ -64,17 +64,28 @@ internal sealed class CloudStack : IAsyncDisposable
         new(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
 
     /// <summary>POSTs one gzip batch body to <c>api/ingest</c> with the function key; throws unless the answer is 200.</summary>
+    /// <summary>Posts one batch until it is answered 200; a 409 (another request of the device holds its turn or claim) is retried after its <c>Retry-After</c>.</summary>
     public static async Task PostIngestAsync(HttpClient http, byte[] gzipBody, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(gzipBody);
-        content.Headers.ContentType = new("application/json");
-        content.Headers.ContentEncoding.Add("gzip");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/ingest") { Content = content };
-        request.Headers.Add("x-functions-key", FunctionKey);
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (response.StatusCode != System.Net.HttpStatusCode.OK)
+        for (var attempt = 1; ; attempt++)
         {
-            throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            using var content = new ByteArrayContent(gzipBody);
+            content.Headers.ContentType = new("application/json");
+            content.Headers.ContentEncoding.Add("gzip");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/ingest") { Content = content };
+            request.Headers.Add("x-functions-key", FunctionKey);
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            if (response.StatusCode != System.Net.HttpStatusCode.Conflict || attempt == 100)
+            {
+                throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            }
+
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken);
         }
     }
 

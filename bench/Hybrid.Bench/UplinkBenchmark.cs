@@ -142,7 +142,7 @@ internal sealed class UplinkBenchmark : IBenchmark
         long gzipBytes = 0, jsonBytes = 0;
         for (var after = 0L; await sink.ReadAsync(Lane.Normal, after, uplink.MaxBatchItems, uplink.MaxBatchBytes, cancellationToken) is { Count: > 0 } readings; after = readings[^1].Seq)
         {
-            var body = writer.Write(DeviceId, epoch, [.. readings]);
+            var body = writer.Write(DeviceId, epoch, after, [.. readings]);
             gzipBytes += body.Length;
             using var json = new MemoryStream();
             using (var gunzip = new GZipStream(new MemoryStream(body.ToArray()), CompressionMode.Decompress))
@@ -158,7 +158,7 @@ internal sealed class UplinkBenchmark : IBenchmark
             if (postBodies.Count < postBatches)
             {
                 // Another device, or the Function would take them for resends of the agent's batches.
-                postBodies.Add(writer.Write(PostDevice, epoch, [.. readings]).ToArray());
+                postBodies.Add(writer.Write(PostDevice, epoch, after, [.. readings]).ToArray());
             }
         }
 

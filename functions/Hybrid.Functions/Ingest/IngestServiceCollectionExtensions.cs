@@ -21,7 +21,9 @@ internal static class IngestServiceCollectionExtensions
             var routing = sp.GetRequiredService<IOptions<RoutingOptions>>().Value;
             return new MessagePacker(routing.MaxMessageBytes, routing.Packing);
         });
-        services.AddSingleton(sp => new WatermarkCache(sp.GetRequiredService<IOptions<IngestOptions>>().Value.WatermarkCacheSize));
+        services.AddSingleton<DeviceGates>();
+        services.AddMetrics();
+        services.AddSingleton<IngestMetrics>();
         services.AddSingleton<FunctionKeyCheck>();
         services.AddSingleton<WatermarkCoordinator>();
         services.AddSingleton<QueueFanOut>();

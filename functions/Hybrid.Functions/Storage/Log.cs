@@ -30,4 +30,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3006, EventName = "StorageHealthFailed", Level = LogLevel.Warning,
         Message = "Storage health check failed: {Reason}")]
     public static partial void StorageHealthFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3007, EventName = "LedgerUnreadable", Level = LogLevel.Error,
+        Message = "Table {Table} entity {Device}/{Epoch}: its Ledger property is not a delivery ledger; read as everything through watermark {Watermark} (seqs of the lost ranges may be enqueued again)")]
+    public static partial void LedgerUnreadable(ILogger logger, string table, string device, string epoch, long watermark);
 }

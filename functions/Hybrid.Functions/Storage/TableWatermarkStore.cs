@@ -4,8 +4,10 @@ using Microsoft.Extensions.Options;
 namespace Hybrid.Functions.Storage;
 
 /// <summary>
-/// Dedupe watermarks in an Azure Table: PartitionKey = device, RowKey = epoch, properties <c>Watermark</c> (Int64),
-/// <c>ClaimId</c>, <c>ClaimThrough</c> (Int64), <c>ClaimExpires</c> (DateTime). The table is created on first use.
+/// Dedupe state in an Azure Table: PartitionKey = device, RowKey = epoch, properties <c>Watermark</c> (Int64, for
+/// people and older readers), <c>Ledger</c> (the <see cref="DeliveryLedger"/> as text), <c>ClaimId</c>,
+/// <c>ClaimSeqs</c> (ranges as text), <c>ClaimExpires</c> (DateTime). The table is created on first use.
+/// Entities written before ledgers existed (only <c>Watermark</c>, <c>ClaimThrough</c>) read as the same state.
 /// </summary>
 internal sealed class TableWatermarkStore : IWatermarkStore
 {
@@ -31,11 +33,7 @@ internal sealed class TableWatermarkStore : IWatermarkStore
             return null;
         }
 
-        var state = new WatermarkState(
-            entity.GetInt64("Watermark") ?? 0,
-            entity.GetString("ClaimId"),
-            entity.GetInt64("ClaimThrough") ?? 0,
-            entity.GetDateTimeOffset("ClaimExpires"));
+        var state = FromEntity(entity);
         return new WatermarkEntry(state, entity.ETag ?? throw new InvalidOperationException($"Table {_table} returned an entity without an ETag."));
     }
 
@@ -79,10 +77,11 @@ internal sealed class TableWatermarkStore : IWatermarkStore
         ArgumentNullException.ThrowIfNull(state);
         var entity = new TableEntity(device, epoch)
             .Set("Watermark", state.Watermark)
-            .Set("ClaimThrough", state.ClaimThrough);
+            .Set("Ledger", state.Ledger.Format());
         if (state.ClaimId is not null)
         {
             entity.Set("ClaimId", state.ClaimId);
+            entity.Set("ClaimSeqs", string.Join(',', state.ClaimSeqs));
         }
 
         if (state.ClaimExpires is { } expires)
@@ -91,6 +90,33 @@ internal sealed class TableWatermarkStore : IWatermarkStore
         }
 
         return entity;
+    }
+
+    private WatermarkState FromEntity(TableEntity entity)
+    {
+        var watermark = entity.GetInt64("Watermark") ?? 0;
+        var ledgerText = entity.GetString("Ledger");
+        if (!DeliveryLedger.TryParse(ledgerText, out var ledger))
+        {
+            if (ledgerText is not null)
+            {
+                // Lose the ranges, never a seq: their seqs may be enqueued again (duplicates), none is called one wrongly.
+                Log.LedgerUnreadable(_logger, _table, entity.PartitionKey, entity.RowKey, watermark);
+            }
+
+            ledger = DeliveryLedger.Through(watermark);
+        }
+
+        var claimId = entity.GetString("ClaimId");
+        IReadOnlyList<SeqRange> claimSeqs = [];
+        if (claimId is not null)
+        {
+            claimSeqs = SeqRange.TryParseList(entity.GetString("ClaimSeqs") ?? "", 1, out var ranges) && ranges.Length > 0 ? ranges
+                : entity.GetInt64("ClaimThrough") is { } through && through > ledger.Watermark ? [new SeqRange(ledger.Watermark + 1, through)]
+                : [];
+        }
+
+        return new WatermarkState(ledger, claimId, claimSeqs, entity.GetDateTimeOffset("ClaimExpires"));
     }
 
     private async ValueTask EnsureTableAsync(CancellationToken cancellationToken)

@@ -25,12 +25,12 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
         var table = StorageClients.UniqueName("wm");
         var store = CreateStore(table);
         var expires = new DateTimeOffset(2026, 11, 23, 11, 0, 0, 250, TimeSpan.Zero);
-        var claimed = new WatermarkState(0, "claim-1", 1042, expires);
+        var claimed = new WatermarkState(DeliveryLedger.Through(0), "claim-1", [new SeqRange(1, 1042)], expires);
 
         Assert.Null(await store.GetAsync("pi-kitchen", "01JD3EPOCH", default));
         var inserted = await store.TryInsertAsync("pi-kitchen", "01JD3EPOCH", claimed, default);
         var afterInsert = await store.GetAsync("pi-kitchen", "01JD3EPOCH", default);
-        var released = new WatermarkState(1042, null, 0, null);
+        var released = WatermarkState.Settled(DeliveryLedger.Through(1042));
         var replaced = await store.TryReplaceAsync("pi-kitchen", "01JD3EPOCH", released, afterInsert!.ETag, default);
         var afterReplace = await store.GetAsync("pi-kitchen", "01JD3EPOCH", default);
 
@@ -41,19 +41,19 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
         Assert.Equal(released, afterReplace!.State);
         Assert.Equal(replaced.ETag, afterReplace.ETag);
         var raw = await _clients.Tables.GetEntityAsync(table, "pi-kitchen", "01JD3EPOCH", default);
-        Assert.Equal(["ClaimThrough", "Watermark"], raw!.PropertyNames.Order());
+        Assert.Equal(["Ledger", "Watermark"], raw!.PropertyNames.Order());
     }
 
     [Fact]
     public async Task WatermarkStore_InsertRaceAndStaleReplace_AreValues()
     {
         var store = CreateStore(StorageClients.UniqueName("wm"));
-        var first = await store.TryInsertAsync("dev", "epoch", new WatermarkState(5, null, 0, null), default);
-        var second = await store.TryInsertAsync("dev", "epoch", new WatermarkState(9, null, 0, null), default);
+        var first = await store.TryInsertAsync("dev", "epoch", WatermarkState.Settled(DeliveryLedger.Through(5)), default);
+        var second = await store.TryInsertAsync("dev", "epoch", WatermarkState.Settled(DeliveryLedger.Through(9)), default);
         var entry = await store.GetAsync("dev", "epoch", default);
 
         var concurrent = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
-            store.TryReplaceAsync("dev", "epoch", new WatermarkState(100 + i, $"c{i}", 200, null), entry!.ETag, default)));
+            store.TryReplaceAsync("dev", "epoch", new WatermarkState(DeliveryLedger.Through(100 + i), $"c{i}", [new SeqRange(100 + i + 1, 200)], null), entry!.ETag, default)));
         var final = await store.GetAsync("dev", "epoch", default);
 
         Assert.Equal(WriteOutcome.Success, first.Outcome);
@@ -61,7 +61,7 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
         Assert.Equal(5, entry!.State.Watermark);
         var winner = Assert.Single(Enumerable.Range(0, 10), i => concurrent[i].Outcome == WriteOutcome.Success);
         Assert.All(concurrent.Where(r => r.Outcome != WriteOutcome.Success), r => Assert.Equal(WriteOutcome.PreconditionFailed, r.Outcome));
-        Assert.Equal(new WatermarkState(100 + winner, $"c{winner}", 200, null), final!.State);
+        Assert.Equal(new WatermarkState(DeliveryLedger.Through(100 + winner), $"c{winner}", [new SeqRange(100 + winner + 1, 200)], null), final!.State);
     }
 
     [Fact]
@@ -69,11 +69,11 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
     {
         var table = StorageClients.UniqueName("wm");
         var store = CreateStore(table);
-        await store.TryInsertAsync("dev", "epoch", new WatermarkState(1, null, 0, null), default);
+        await store.TryInsertAsync("dev", "epoch", WatermarkState.Settled(DeliveryLedger.Through(1)), default);
         var entry = await store.GetAsync("dev", "epoch", default);
         await _clients.Tables.DeleteEntityAsync(table, "dev", "epoch", "*", default);
 
-        var result = await store.TryReplaceAsync("dev", "epoch", new WatermarkState(2, null, 0, null), entry!.ETag, default);
+        var result = await store.TryReplaceAsync("dev", "epoch", WatermarkState.Settled(DeliveryLedger.Through(2)), entry!.ETag, default);
 
         Assert.Equal(WriteOutcome.PreconditionFailed, result.Outcome);
         Assert.Null(await store.GetAsync("dev", "epoch", default));
@@ -87,7 +87,7 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
         Assert.Null(await store.GetAsync("dev", "epoch", default)); // creates the table
         Assert.True(await _clients.Tables.DeleteTableAsync(table, default));
 
-        var result = await store.TryInsertAsync("dev", "epoch", new WatermarkState(3, null, 0, null), default);
+        var result = await store.TryInsertAsync("dev", "epoch", WatermarkState.Settled(DeliveryLedger.Through(3)), default);
 
         Assert.Equal(WriteOutcome.Success, result.Outcome);
         Assert.Equal(3, (await store.GetAsync("dev", "epoch", default))!.State.Watermark);
