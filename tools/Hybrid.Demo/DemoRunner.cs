@@ -150,7 +150,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, TextWriter
                 agent,
                 DemoOptions.Queues.ToDictionary(q => q, ledger.Arrived, StringComparer.Ordinal),
                 ledger.Duplicates,
-                watcher.Undecodable > 0 ? $"{watcher.Undecodable} messages not in the v1 format (left in their queue); {watcher.LastError}" : watcher.LastError,
+                watcher.Undecodable > 0 ? $"{watcher.Undecodable} messages not in the v1 format (left in their queue){(watcher.LastError is { } e ? "; " + e : "")}" : watcher.LastError,
                 [.. _events],
                 hints.Line);
         }
