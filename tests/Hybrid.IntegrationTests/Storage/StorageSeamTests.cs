@@ -47,6 +47,25 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task WatermarkStore_EntityFromBeforeLedgers_ReadsAsItsWatermarkAndClaimedRange()
+    {
+        var table = StorageClients.UniqueName("wm");
+        var store = CreateStore(table);
+        await store.TryInsertAsync("seed", "seed", WatermarkState.Empty, default);
+        var expires = new DateTimeOffset(2026, 11, 23, 11, 0, 0, TimeSpan.Zero);
+        var tables = _clients.Tables.GetTableClient(table);
+        await tables.AddEntityAsync(new TableEntity("old", "e1") { ["Watermark"] = 5L, ["ClaimId"] = "c", ["ClaimThrough"] = 9L, ["ClaimExpires"] = expires });
+        await tables.AddEntityAsync(new TableEntity("old", "e2") { ["Watermark"] = 7L, ["Ledger"] = "not a ledger" });
+
+        var legacy = await store.GetAsync("old", "e1", default);
+        var unreadable = await store.GetAsync("old", "e2", default);
+
+        Assert.Equal(new WatermarkState(DeliveryLedger.Through(5), "c", [new SeqRange(6, 9)], expires), legacy!.State);
+        // The ranges are lost, never a seq: everything above the watermark counts as new again.
+        Assert.Equal(WatermarkState.Settled(DeliveryLedger.Through(7)), unreadable!.State);
+    }
+
+    [Fact]
     public async Task WatermarkStore_InsertRaceAndStaleReplace_AreValues()
     {
         var store = CreateStore(StorageClients.UniqueName("wm"));
