@@ -1,4 +1,4 @@
-// Hybrid's cloud half on Azure: the ingest Function (custom handler) on the Flex Consumption plan, the storage
+// Hybrid's cloud half on Azure: the ingest Function (.NET isolated worker) on the Flex Consumption plan, the storage
 // account it fans out to, monitoring, and a user-assigned managed identity holding only the roles it needs.
 // Follows the official Flex Consumption samples (Azure-Samples/azure-functions-flex-consumption-samples, IaC/bicep).
 // Deploy with ./deploy.sh (az deployment group create + package upload).
@@ -37,7 +37,9 @@ param routes array = [
 @description('Azure Table holding the dedupe watermarks (Hybrid__Storage__WatermarkTable).')
 param watermarkTable string = 'ingestwatermarks'
 
-@description('Days Log Analytics keeps logs.')
+@description('Days Log Analytics keeps logs (the workspace accepts 30 to 730 on PerGB2018).')
+@minValue(30)
+@maxValue(730)
 param logRetentionDays int = 30
 
 var token = toLower(uniqueString(resourceGroup().id, environmentName))
@@ -194,10 +196,14 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
-      // The ingest app is a custom handler (host.json customHandler); the package is a self-contained linux-x64 publish.
+      // The ingest app is an isolated-worker app on .NET 10; the package is a framework-dependent linux-x64 publish
+      // (the platform provides the runtime this selects). Same shape as the official Flex Consumption sample:
+      // Azure-Samples/azure-functions-flex-consumption-samples, IaC/bicep/core/host/function.bicep,
+      // functionAppConfig.runtime { name: functionAppRuntime ('dotnet-isolated'), version: functionAppRuntimeVersion },
+      // with IaC/bicep/main.bicep listing the dotnet versions as 'major.minor' ('8.0' there; '10.0' for .NET 10).
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }
@@ -212,7 +218,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
       // DefaultAzureCredential picks the user-assigned identity by this client id.
       AZURE_CLIENT_ID: identity.properties.clientId
-      // The Functions host checks the function key (authLevel function) before forwarding; the app need not.
+      // The Functions host checks the function key (AuthorizationLevel.Function) before the worker sees a request;
+      // the app does not check keys under the host (standalone it requires Hybrid__Ingest__FunctionKey).
       Hybrid__Ingest__RequireFunctionKey: 'false'
       Hybrid__Storage__AccountName: storage.name
       Hybrid__Storage__WatermarkTable: watermarkTable
@@ -221,7 +228,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     }, routeSettings)
   }
 
+  // The deployment source (the container) must exist before the site points at it, and the identity's roles
+  // should be assigned before the host starts using them.
   dependsOn: [
+    storage::blobs::deploymentContainer
     storageRoles
   ]
 }

@@ -1,12 +1,15 @@
-using Hybrid.Bench.Storage;
+using Azure;
+using Azure.Storage.Queues;
 using Hybrid.Functions.Storage;
 using Hybrid.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hybrid.Bench;
 
 /// <summary>
 /// The cloud half for benches: a real Azurite, the real ingest Function app (Release build, standalone on Kestrel,
-/// workstation GC) on it, and our queue client on the same Azurite for the raw side and for reading queues.
+/// workstation GC) on it, and the app's own storage clients (the Azure SDKs', production defaults) on the same Azurite
+/// for the raw side and for reading queues.
 /// </summary>
 internal sealed class CloudStack : IAsyncDisposable
 {
@@ -20,18 +23,19 @@ internal sealed class CloudStack : IAsyncDisposable
     {
         Azurite = azurite;
         App = app;
-        (Transport, Queues) = RawQueuePut.CreateQueueClient(azurite.ConnectionString);
+        Storage = new StorageAccountClients(new StorageOptions { ConnectionString = azurite.ConnectionString }, NullLogger.Instance);
+        Telemetry = Storage.Queues.GetQueueClient(TelemetryQueue);
     }
 
     public AzuriteServer Azurite { get; }
 
     public FunctionAppServer App { get; }
 
-    /// <summary>Our storage client's queues on <see cref="Azurite"/>.</summary>
-    public StorageQueueClient Queues { get; }
+    /// <summary>The app's storage clients on <see cref="Azurite"/>: SDK queue and table clients, base64 messages.</summary>
+    public StorageAccountClients Storage { get; }
 
-    /// <summary>The transport behind <see cref="Queues"/>, for a table client on the same account.</summary>
-    public StorageTransport Transport { get; }
+    /// <summary>The SDK's client of <see cref="TelemetryQueue"/>.</summary>
+    public QueueClient Telemetry { get; }
 
     /// <summary>The ingest URL, e.g. <c>http://127.0.0.1:5123/api/ingest</c>.</summary>
     public Uri IngestUrl => new(App.BaseAddress, "api/ingest");
@@ -49,7 +53,7 @@ internal sealed class CloudStack : IAsyncDisposable
                 ["DOTNET_gcServer"] = "0",
             });
             var stack = new CloudStack(azurite, app);
-            await stack.Queues.CreateQueueIfNotExistsAsync(TelemetryQueue, cancellationToken);
+            await stack.Telemetry.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             return stack;
         }
         catch
@@ -64,23 +68,47 @@ internal sealed class CloudStack : IAsyncDisposable
         new(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
 
     /// <summary>POSTs one gzip batch body to <c>api/ingest</c> with the function key; throws unless the answer is 200.</summary>
+    /// <summary>Posts one batch until it is answered 200; a 409 (another request of the device holds its turn or claim) is retried after its <c>Retry-After</c>.</summary>
     public static async Task PostIngestAsync(HttpClient http, byte[] gzipBody, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(gzipBody);
-        content.Headers.ContentType = new("application/json");
-        content.Headers.ContentEncoding.Add("gzip");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/ingest") { Content = content };
-        request.Headers.Add("x-functions-key", FunctionKey);
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (response.StatusCode != System.Net.HttpStatusCode.OK)
+        for (var attempt = 1; ; attempt++)
         {
-            throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            using var content = new ByteArrayContent(gzipBody);
+            content.Headers.ContentType = new("application/json");
+            content.Headers.ContentEncoding.Add("gzip");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/ingest") { Content = content };
+            request.Headers.Add("x-functions-key", FunctionKey);
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            if (response.StatusCode != System.Net.HttpStatusCode.Conflict || attempt == 100)
+            {
+                throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            }
+
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken);
+        }
+    }
+
+    /// <summary>Messages in <paramref name="queue"/> (0 when it does not exist).</summary>
+    public async Task<long> CountAsync(string queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Storage.Queues.GetQueueClient(queue).GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCountLong;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return 0;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        Transport.Dispose();
+        Storage.Dispose();
         await App.DisposeAsync();
         await Azurite.DisposeAsync();
     }

@@ -13,13 +13,14 @@ namespace Hybrid.Bench;
 
 /// <summary>
 /// Readings/s through <c>POST /api/ingest</c> (real app on Kestrel, real Azurite, packed messages) beside, in the same
-/// run and against the same Azurite, the raw rate of our storage client putting the same queue messages directly.
+/// run and against the same Azurite, the raw rate of the Azure SDK's <c>QueueClient.SendMessageAsync</c> putting the same
+/// queue messages directly.
 /// </summary>
 internal sealed class IngestBenchmark : IBenchmark
 {
     public string Name => "ingest";
 
-    public string Description => "ingest Function readings/s into Azurite vs. our client's raw put rate; p99 latency; app RSS";
+    public string Description => "ingest Function readings/s into Azurite vs. the SDK's raw SendMessageAsync rate; p99 latency; app RSS";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -28,15 +29,16 @@ internal sealed class IngestBenchmark : IBenchmark
         var items = Arg(args, "--items", 1000);
         var payloadBytes = Arg(args, "--payload", 200);
         var runs = Arg(args, "--runs", 3);
-        Console.WriteLine($"ingest bench: {devices} devices x {batches} batches x {items} items, {payloadBytes}-byte payloads, gzip, packed; {runs} runs");
+        var shuffle = args.Contains("--shuffle");
+        Console.WriteLine($"ingest bench: {devices} devices x {batches} batches x {items} items, {payloadBytes}-byte payloads, gzip, packed; {runs} runs" +
+            (shuffle ? "; --shuffle: each device posts all its batches at once in random order, retrying 409 after Retry-After" : "; each device posts its batches one after another in seq order"));
 
         MeasureCpu(items, payloadBytes);
         await using var stack = await CloudStack.StartAsync(cancellationToken);
         var app = stack.App;
         using var http = stack.CreateHttpClient(256);
-        var queues = stack.Queues;
-        var options = new StorageOptions { ConnectionString = stack.Azurite.ConnectionString };
-        var table = new TableWatermarkStore(new StorageTableClient(stack.Transport), Microsoft.Extensions.Options.Options.Create(options), NullLogger<TableWatermarkStore>.Instance);
+        var queues = stack.Telemetry;
+        var table = new TableWatermarkStore(stack.Storage, Microsoft.Extensions.Options.Options.Create(new StorageOptions()), NullLogger<TableWatermarkStore>.Instance);
 
         var payload = new string('x', payloadBytes - 10);
         var packer = new MessagePacker(RoutingOptions.ServiceMaxMessageBytes, PackingMode.Packed);
@@ -49,7 +51,7 @@ internal sealed class IngestBenchmark : IBenchmark
         var rss = new List<double>();
 
         // Warm-up: JIT, connections, queue and table creation.
-        await RunIngestAsync(http, devices, 1, items, payload, cancellationToken);
+        await RunIngestAsync(http, devices, 1, items, payload, shuffle, cancellationToken);
         await RunRawAsync(queues, null, packer, devices, 1, items, payload, cancellationToken);
         await RunRawAsync(queues, table, packer, devices, 1, items, payload, cancellationToken);
 
@@ -62,11 +64,11 @@ internal sealed class IngestBenchmark : IBenchmark
             double memoryMb = 0;
             for (var side = 0; side < 3; side++)
             {
-                await queues.ClearMessagesAsync(CloudStack.TelemetryQueue, cancellationToken);
+                await queues.ClearMessagesAsync(cancellationToken);
                 switch ((side + run) % 3)
                 {
                     case 0:
-                        (ingestRate, latencies) = await RunIngestAsync(http, devices, batches, items, payload, cancellationToken);
+                        (ingestRate, latencies) = await RunIngestAsync(http, devices, batches, items, payload, shuffle, cancellationToken);
                         memoryMb = app.ProcessId is { } pid ? StatusMb(pid, "VmRSS") : 0;
                         break;
                     case 1:
@@ -89,7 +91,7 @@ internal sealed class IngestBenchmark : IBenchmark
             p99s.Add(p99);
             rss.Add(memoryMb);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"run {run}: ingest {ingestRate,9:N0} readings/s (p50 {p50:N0} ms, p99 {p99:N0} ms per 1000-item request) | raw client puts {rawRate,9:N0} readings/s (ratio {ingestRate / rawRate:F2}) | raw puts + 2 table writes per batch {rawTableRate,9:N0} readings/s (ratio {ingestRate / rawTableRate:F2}) | app RSS {memoryMb:N0} MiB"));
+                $"run {run}: ingest {ingestRate,9:N0} readings/s (p50 {p50:N0} ms, p99 {p99:N0} ms per 1000-item request) | raw SDK puts {rawRate,9:N0} readings/s (ratio {ingestRate / rawRate:F2}) | raw puts + 2 table writes per batch {rawTableRate,9:N0} readings/s (ratio {ingestRate / rawTableRate:F2}) | app RSS {memoryMb:N0} MiB"));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -144,7 +146,7 @@ internal sealed class IngestBenchmark : IBenchmark
             $"in-process, one thread: gunzip + parse + validate + pack of one {items}-item batch ({body.Length:N0} bytes gzip, {messages} messages) = {ms:F2} ms -> {items / ms * 1000:N0} readings/s per core"));
     }
 
-    private static async Task<(double Rate, List<double> Latencies)> RunIngestAsync(HttpClient http, int devices, int batches, int items, string payload, CancellationToken cancellationToken)
+    private static async Task<(double Rate, List<double> Latencies)> RunIngestAsync(HttpClient http, int devices, int batches, int items, string payload, bool shuffle, CancellationToken cancellationToken)
     {
         var latencies = new List<double>();
 
@@ -155,19 +157,31 @@ internal sealed class IngestBenchmark : IBenchmark
             var epoch = EpochId.New(TimeProvider.System);
             return Enumerable.Range(0, batches).Select(b => Gzip(Encoding.UTF8.GetBytes(Batch(device, epoch, (b * items) + 1, items, payload)))).ToList();
         }).ToList();
+        async Task PostAsync(byte[] body)
+        {
+            var sent = Stopwatch.GetTimestamp();
+            await CloudStack.PostIngestAsync(http, body, cancellationToken);
+            var elapsed = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            lock (latencies)
+            {
+                latencies.Add(elapsed);
+            }
+        }
+
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(bodies.Select(async deviceBodies =>
         {
+            if (shuffle)
+            {
+                var order = deviceBodies.ToArray();
+                Random.Shared.Shuffle(order);
+                await Task.WhenAll(order.Select(PostAsync));
+                return;
+            }
+
             foreach (var body in deviceBodies)
             {
-                var sent = Stopwatch.GetTimestamp();
-                await CloudStack.PostIngestAsync(http, body, cancellationToken);
-
-                var elapsed = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
-                lock (latencies)
-                {
-                    latencies.Add(elapsed);
-                }
+                await PostAsync(body);
             }
         }));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -178,7 +192,7 @@ internal sealed class IngestBenchmark : IBenchmark
     /// The same messages the Function would send (same packer, same sizes), put with the same per-batch parallelism;
     /// with <paramref name="table"/>, also the two conditional Table writes ingest makes per batch (claim, complete).
     /// </summary>
-    private static async Task<double> RunRawAsync(StorageQueueClient queues, TableWatermarkStore? table, MessagePacker packer, int devices, int batches, int items, string payload, CancellationToken cancellationToken)
+    private static async Task<double> RunRawAsync(Azure.Storage.Queues.QueueClient queues, TableWatermarkStore? table, MessagePacker packer, int devices, int batches, int items, string payload, CancellationToken cancellationToken)
     {
         // Build every message first: only storage calls are timed.
         var work = Enumerable.Range(0, devices).Select(d =>
@@ -201,7 +215,7 @@ internal sealed class IngestBenchmark : IBenchmark
             {
                 if (table is not null)
                 {
-                    var claim = new WatermarkState(watermark, "bench", watermark + items, TimeProvider.System.GetUtcNow().AddMinutes(1));
+                    var claim = new WatermarkState(DeliveryLedger.Through(watermark), "bench", [new SeqRange(watermark + 1, watermark + items)], TimeProvider.System.GetUtcNow().AddMinutes(1));
                     etag = (etag is null
                         ? await table.TryInsertAsync(w.device, w.epoch, claim, cancellationToken)
                         : await table.TryReplaceAsync(w.device, w.epoch, claim, etag, cancellationToken)).ETag;
@@ -211,7 +225,7 @@ internal sealed class IngestBenchmark : IBenchmark
                 if (table is not null)
                 {
                     watermark += items;
-                    etag = (await table.TryReplaceAsync(w.device, w.epoch, new WatermarkState(watermark, null, 0, null), etag!, cancellationToken)).ETag;
+                    etag = (await table.TryReplaceAsync(w.device, w.epoch, WatermarkState.Settled(DeliveryLedger.Through(watermark)), etag!, cancellationToken)).ETag;
                 }
             }
         }));

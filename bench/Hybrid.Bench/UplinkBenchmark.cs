@@ -104,8 +104,8 @@ internal sealed class UplinkBenchmark : IBenchmark
         var raw = rawFirst ? await RawAsync(stack, fill, cancellationToken) : 0;
         var drain = await DrainAsync(agent, dir, stack, fill, cancellationToken);
         var clock = Stopwatch.StartNew();
-        var messages = await TelemetryQueueReader.ExpectEachOnceAsync(stack.Queues, CloudStack.TelemetryQueue, backlog, cancellationToken);
-        var rejected = await stack.Queues.GetApproximateMessageCountAsync(new RoutingOptions().RejectedQueue, cancellationToken) ?? 0;
+        var messages = await TelemetryQueueReader.ExpectEachOnceAsync(stack.Telemetry, backlog, cancellationToken);
+        var rejected = await stack.CountAsync(new RoutingOptions().RejectedQueue, cancellationToken);
         Console.WriteLine($"  queue read back in {clock.Elapsed.TotalSeconds:F1} s: {backlog:N0} items in {messages:N0} messages, each seq once; {rejected} rejected");
         raw = rawFirst ? raw : await RawAsync(stack, fill, cancellationToken);
         var posts = await PostAsync(stack, fill, cancellationToken);
@@ -142,7 +142,7 @@ internal sealed class UplinkBenchmark : IBenchmark
         long gzipBytes = 0, jsonBytes = 0;
         for (var after = 0L; await sink.ReadAsync(Lane.Normal, after, uplink.MaxBatchItems, uplink.MaxBatchBytes, cancellationToken) is { Count: > 0 } readings; after = readings[^1].Seq)
         {
-            var body = writer.Write(DeviceId, epoch, [.. readings]);
+            var body = writer.Write(DeviceId, epoch, after, [.. readings]);
             gzipBytes += body.Length;
             using var json = new MemoryStream();
             using (var gunzip = new GZipStream(new MemoryStream(body.ToArray()), CompressionMode.Decompress))
@@ -158,7 +158,7 @@ internal sealed class UplinkBenchmark : IBenchmark
             if (postBodies.Count < postBatches)
             {
                 // Another device, or the Function would take them for resends of the agent's batches.
-                postBodies.Add(writer.Write(PostDevice, epoch, [.. readings]).ToArray());
+                postBodies.Add(writer.Write(PostDevice, epoch, after, [.. readings]).ToArray());
             }
         }
 
@@ -203,15 +203,15 @@ internal sealed class UplinkBenchmark : IBenchmark
     /// <summary>The same messages straight into the same Azurite: one device, batch after batch, a batch's messages in parallel.</summary>
     private static async Task<double> RawAsync(CloudStack stack, Backlog fill, CancellationToken cancellationToken)
     {
-        await stack.Queues.ClearMessagesAsync(CloudStack.TelemetryQueue, cancellationToken);
+        await stack.Telemetry.ClearMessagesAsync(cancellationToken);
         var started = Stopwatch.GetTimestamp();
         foreach (var messages in fill.Batches)
         {
-            await RawQueuePut.PutBatchAsync(stack.Queues, messages, cancellationToken);
+            await RawQueuePut.PutBatchAsync(stack.Telemetry, messages, cancellationToken);
         }
 
         var rate = fill.Batches.Sum(b => b.Sum(m => m.ItemCount)) / Stopwatch.GetElapsedTime(started).TotalSeconds;
-        await stack.Queues.ClearMessagesAsync(CloudStack.TelemetryQueue, cancellationToken);
+        await stack.Telemetry.ClearMessagesAsync(cancellationToken);
         return rate;
     }
 
@@ -232,7 +232,7 @@ internal sealed class UplinkBenchmark : IBenchmark
         }
 
         var rate = fill.Batches.Take(fill.PostBodies.Count).Sum(b => b.Sum(m => m.ItemCount)) / Stopwatch.GetElapsedTime(started).TotalSeconds;
-        await stack.Queues.ClearMessagesAsync(CloudStack.TelemetryQueue, cancellationToken);
+        await stack.Telemetry.ClearMessagesAsync(cancellationToken);
         requests.Sort();
         return (rate, Percentile(requests, 0.50));
     }
@@ -240,16 +240,16 @@ internal sealed class UplinkBenchmark : IBenchmark
     private static async Task<Latency> LatencyAsync(string agent, CloudStack stack, int sensors, int seconds, CancellationToken cancellationToken)
     {
         using var dir = new TempDirectory("bench-uplink-latency");
-        await stack.Queues.ClearMessagesAsync(CloudStack.TelemetryQueue, cancellationToken);
+        await stack.Telemetry.ClearMessagesAsync(cancellationToken);
         var config = WriteConfig(dir, "latency.json", AgentConfig(stack, sensors));
         await using var process = ChildProcess.Start(agent, ["run", "--config", config]);
         await WaitForStoreAsync(dir, process, cancellationToken);
         var from = TimeProvider.System.GetUtcNow();
         var to = from.AddSeconds(seconds);
-        var latencies = await TelemetryQueueReader.LatenciesAsync(stack.Queues, CloudStack.TelemetryQueue, from, to, to + LatencyTail, cancellationToken);
+        var latencies = await TelemetryQueueReader.LatenciesAsync(stack.Telemetry, from, to, to + LatencyTail, cancellationToken);
         var peak = StatusMb(process.Id, "VmHWM");
         await StopAsync(process);
-        await stack.Queues.ClearMessagesAsync(CloudStack.TelemetryQueue, cancellationToken);
+        await stack.Telemetry.ClearMessagesAsync(cancellationToken);
         latencies.Sort();
         return new Latency(latencies.Count, Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Count > 0 ? latencies[^1] : 0, peak);
     }

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Hybrid.Testing;
 
 /// <summary>
-/// The real ingest Function app, started standalone on Kestrel (as <c>func start</c> would start the custom handler)
-/// on a free loopback port, as a child process so tests can kill it for real.
+/// The real ingest Function app, started standalone on Kestrel (no Functions host: no worker arguments, the port from
+/// <c>ASPNETCORE_URLS</c>) on a free loopback port, as a child process so tests can kill it for real.
 /// </summary>
 public sealed class FunctionAppServer : IAsyncDisposable
 {
@@ -71,7 +71,7 @@ public sealed class FunctionAppServer : IAsyncDisposable
 
         var environment = new Dictionary<string, string?>(_environment)
         {
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = Port.ToString(CultureInfo.InvariantCulture),
+            ["ASPNETCORE_URLS"] = BaseAddress.AbsoluteUri.TrimEnd('/'),
             ["DOTNET_ENVIRONMENT"] = "Development",
         };
         _process = ChildProcess.Start(executable, [], environment, workingDirectory: directory);

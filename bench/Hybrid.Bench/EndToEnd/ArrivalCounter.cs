@@ -1,6 +1,6 @@
 using System.Collections;
+using Azure.Storage.Queues;
 using Hybrid.Bench.Uplink;
-using Hybrid.Functions.Storage;
 
 namespace Hybrid.Bench.EndToEnd;
 
@@ -11,6 +11,9 @@ namespace Hybrid.Bench.EndToEnd;
 /// </summary>
 internal sealed class ArrivalCounter(DateTimeOffset windowFrom, DateTimeOffset windowTo)
 {
+    /// <summary>Most messages one receive returns (service limit).</summary>
+    private const int MaxMessagesPerRead = 32;
+
     private static readonly TimeSpan Invisible = TimeSpan.FromMinutes(30);
     private readonly BitArray _seen = new(1 << 16);
 
@@ -44,19 +47,19 @@ internal sealed class ArrivalCounter(DateTimeOffset windowFrom, DateTimeOffset w
     }
 
     /// <summary>Reads <paramref name="queue"/> until <paramref name="done"/> says so or <paramref name="until"/> passes.</summary>
-    public async Task ReadAsync(StorageQueueClient queues, string queue, Func<ArrivalCounter, bool> done, DateTimeOffset until, CancellationToken cancellationToken)
+    public async Task ReadAsync(QueueClient queue, Func<ArrivalCounter, bool> done, DateTimeOffset until, CancellationToken cancellationToken)
     {
         while (!done(this) && TimeProvider.System.GetUtcNow() < until)
         {
-            var batch = await queues.GetMessagesAsync(queue, StorageQueueClient.MaxMessagesPerRead, Invisible, cancellationToken);
+            var batch = (await queue.ReceiveMessagesAsync(MaxMessagesPerRead, Invisible, cancellationToken)).Value;
             var arrived = TimeProvider.System.GetUtcNow();
-            if (batch.Count == 0)
+            if (batch.Length == 0)
             {
                 await Task.Delay(5, cancellationToken);
                 continue;
             }
 
-            foreach (var reading in batch.SelectMany(m => TelemetryQueueReader.Items(m.Body)))
+            foreach (var reading in batch.SelectMany(m => TelemetryQueueReader.Items(m.Body.ToMemory())))
             {
                 Add(reading, arrived);
             }

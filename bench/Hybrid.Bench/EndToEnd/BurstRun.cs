@@ -29,7 +29,7 @@ internal static class BurstRun
         var counter = new ArrivalCounter(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
         var cpu = CpuAccount.Start(rig.Processes);
         var started = TimeProvider.System.GetUtcNow();
-        var reading = counter.ReadAsync(rig.Cloud.Queues, CloudStack.TelemetryQueue, c => c.DistinctIn(first, first + count - 1) == count, started + Deadline, cancellationToken);
+        var reading = counter.ReadAsync(rig.Cloud.Telemetry, c => c.DistinctIn(first, first + count - 1) == count, started + Deadline, cancellationToken);
         await using (var publisher = ChildProcess.Start("/bin/sh", ["-c", $"exec '{Tools.MosquittoPub}' -h {rig.Broker.Host} -p {rig.Broker.Port.ToString(CultureInfo.InvariantCulture)} -q 1 -l -t {Topic} < '{lines}'"]))
         {
             if (await publisher.WaitForExitAsync(Deadline) != 0)
@@ -50,7 +50,7 @@ internal static class BurstRun
         var used = cpu.Stop();
         var peaks = (Agent: StatusMb(rig.Agent.Id, "VmHWM"), Function: StatusMb(rig.Processes["Function"], "VmHWM"));
         // Late copies (a resend after a lost answer) would come now.
-        await counter.ReadAsync(rig.Cloud.Queues, CloudStack.TelemetryQueue, _ => false, TimeProvider.System.GetUtcNow().AddSeconds(1), cancellationToken);
+        await counter.ReadAsync(rig.Cloud.Telemetry, _ => false, TimeProvider.System.GetUtcNow().AddSeconds(1), cancellationToken);
         return new BurstResult(count, published, toLast, counter.Duplicates, peaks.Agent, peaks.Function, used);
     }
 

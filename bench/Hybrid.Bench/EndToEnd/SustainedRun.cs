@@ -50,7 +50,7 @@ internal static partial class SustainedRun
         var from = TimeProvider.System.GetUtcNow() + WarmUp;
         var to = from.AddSeconds(seconds);
         var counter = new ArrivalCounter(from, to);
-        var reading = counter.ReadAsync(rig.Cloud.Queues, CloudStack.TelemetryQueue, _ => false, to + Tail, cancellationToken);
+        var reading = counter.ReadAsync(rig.Cloud.Telemetry, _ => false, to + Tail, cancellationToken);
 
         await Task.Delay(from - TimeProvider.System.GetUtcNow(), cancellationToken);
         var headFrom = LastSeq(rig.Directory);

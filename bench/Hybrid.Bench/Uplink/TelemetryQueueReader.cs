@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Text.Json;
-using Hybrid.Functions.Storage;
+using Azure.Storage.Queues;
 
 namespace Hybrid.Bench.Uplink;
 
@@ -13,6 +13,9 @@ internal static class TelemetryQueueReader
     /// <summary>How long a dequeued message stays hidden; far longer than any bench reads.</summary>
     private static readonly TimeSpan Invisible = TimeSpan.FromMinutes(10);
 
+    /// <summary>Most messages one receive returns (service limit).</summary>
+    private const int MaxMessagesPerRead = 32;
+
     /// <summary>The items of one message body.</summary>
     public static List<QueuedReading> Items(ReadOnlyMemory<byte> body)
     {
@@ -24,15 +27,15 @@ internal static class TelemetryQueueReader
     /// Dequeues every message of <paramref name="queue"/>, then clears it (one call instead of a delete per message),
     /// and checks that it held seq 1..<paramref name="expected"/> each exactly once. Returns the number of messages.
     /// </summary>
-    public static async Task<int> ExpectEachOnceAsync(StorageQueueClient queues, string queue, long expected, CancellationToken cancellationToken)
+    public static async Task<int> ExpectEachOnceAsync(QueueClient queue, long expected, CancellationToken cancellationToken)
     {
         var seen = new BitArray(checked((int)expected + 1));
         long items = 0, duplicates = 0, outside = 0;
         var messages = 0;
-        while (await queues.GetMessagesAsync(queue, StorageQueueClient.MaxMessagesPerRead, Invisible, cancellationToken) is { Count: > 0 } batch)
+        while ((await queue.ReceiveMessagesAsync(MaxMessagesPerRead, Invisible, cancellationToken)).Value is { Length: > 0 } batch)
         {
-            messages += batch.Count;
-            foreach (var reading in batch.SelectMany(m => Items(m.Body)))
+            messages += batch.Length;
+            foreach (var reading in batch.SelectMany(m => Items(m.Body.ToMemory())))
             {
                 items++;
                 if (reading.Seq < 1 || reading.Seq > expected)
@@ -50,10 +53,10 @@ internal static class TelemetryQueueReader
             }
         }
 
-        await queues.ClearMessagesAsync(queue, cancellationToken);
+        await queue.ClearMessagesAsync(cancellationToken);
         if (items != expected || duplicates > 0 || outside > 0)
         {
-            throw new InvalidOperationException($"queue {queue} held {items:N0} items in {messages:N0} messages ({duplicates:N0} duplicates, {outside:N0} outside 1..{expected:N0}); expected each of {expected:N0} once");
+            throw new InvalidOperationException($"queue {queue.Name} held {items:N0} items in {messages:N0} messages ({duplicates:N0} duplicates, {outside:N0} outside 1..{expected:N0}); expected each of {expected:N0} once");
         }
 
         return messages;
@@ -64,20 +67,20 @@ internal static class TelemetryQueueReader
     /// each item captured in [<paramref name="from"/>, <paramref name="to"/>), its arrival time minus its capture time
     /// in ms (same machine, same clock).
     /// </summary>
-    public static async Task<List<double>> LatenciesAsync(StorageQueueClient queues, string queue, DateTimeOffset from, DateTimeOffset to, DateTimeOffset until, CancellationToken cancellationToken)
+    public static async Task<List<double>> LatenciesAsync(QueueClient queue, DateTimeOffset from, DateTimeOffset to, DateTimeOffset until, CancellationToken cancellationToken)
     {
         var latencies = new List<double>();
         while (TimeProvider.System.GetUtcNow() < until)
         {
-            var batch = await queues.GetMessagesAsync(queue, StorageQueueClient.MaxMessagesPerRead, Invisible, cancellationToken);
+            var batch = (await queue.ReceiveMessagesAsync(MaxMessagesPerRead, Invisible, cancellationToken)).Value;
             var arrived = TimeProvider.System.GetUtcNow();
-            if (batch.Count == 0)
+            if (batch.Length == 0)
             {
                 await Task.Delay(10, cancellationToken);
                 continue;
             }
 
-            foreach (var reading in batch.SelectMany(m => Items(m.Body)))
+            foreach (var reading in batch.SelectMany(m => Items(m.Body.ToMemory())))
             {
                 if (reading.Ts >= from && reading.Ts < to)
                 {
@@ -85,7 +88,7 @@ internal static class TelemetryQueueReader
                 }
             }
 
-            await Task.WhenAll(batch.Select(m => queues.DeleteMessageAsync(queue, m.MessageId, m.PopReceipt!, cancellationToken)));
+            await Task.WhenAll(batch.Select(m => queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, cancellationToken)));
         }
 
         return latencies;

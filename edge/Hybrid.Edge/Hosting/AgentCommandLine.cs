@@ -51,7 +51,7 @@ internal static class AgentCommandLine
         var reason = new Option<string?>("--reason") { Description = "Only dead letters whose reason contains this text." };
         var from = new Option<long?>("--from") { Description = "Only seqs from this one on." };
         var to = new Option<long?>("--to") { Description = "Only seqs up to this one." };
-        var all = new Option<bool>("--all") { Description = "purge: every dead letter (without it a filter is required)." };
+        var all = new Option<bool>("--all") { Description = "purge, retry: every dead letter (without it a filter is required)." };
         DeadLetterFilter Filter(ParseResult parse) => new(
             parse.GetValue(sink),
             parse.GetValue(lane) switch { "high" => Store.Lane.High, "normal" => Store.Lane.Normal, _ => null },
@@ -61,7 +61,8 @@ internal static class AgentCommandLine
 
         var list = new Command("list", "List dead letters (readings a sink gave up on, with the reason), oldest first.");
         var purge = new Command("purge", "Delete dead letters for good.");
-        foreach (var command in new[] { list, purge })
+        var retry = new Command("retry", "Put dead letters back in front of their sink, under their own seq: delivered, they go; refused again, they stay with the new reason.");
+        foreach (var command in new[] { list, purge, retry })
         {
             command.Options.Add(sink);
             command.Options.Add(lane);
@@ -74,8 +75,11 @@ internal static class AgentCommandLine
         list.SetAction(parse => StoreCommands.ListDeadLetters(parse.GetValue(configOption), Filter(parse), parse.GetValue(jsonOption), Console.Out, Console.Error));
         purge.Options.Add(all);
         purge.SetAction(parse => StoreCommands.PurgeDeadLetters(parse.GetValue(configOption), Filter(parse), parse.GetValue(all), Console.Out, Console.Error));
-        var deadLetter = new Command("deadletter", "Inspect or delete dead letters in the store.");
+        retry.Options.Add(all);
+        retry.SetAction(parse => StoreCommands.RetryDeadLetters(parse.GetValue(configOption), Filter(parse), parse.GetValue(all), Console.Out, Console.Error));
+        var deadLetter = new Command("deadletter", "Inspect, retry or delete dead letters in the store.");
         deadLetter.Subcommands.Add(list);
+        deadLetter.Subcommands.Add(retry);
         deadLetter.Subcommands.Add(purge);
         return deadLetter;
     }

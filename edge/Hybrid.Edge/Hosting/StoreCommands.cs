@@ -115,6 +115,37 @@ internal static class StoreCommands
         });
     }
 
+    /// <summary>
+    /// Marks the matching dead letters for their sink to deliver again under their own seq; the running agent's sinks
+    /// pick them up within <see cref="Sinks.DeadLetterRetries.PollInterval"/>, a stopped agent's at its next start.
+    /// </summary>
+    public static int RetryDeadLetters(FileInfo? configFile, DeadLetterFilter filter, bool all, TextWriter output, TextWriter error)
+    {
+        if (filter.IsEmpty && !all)
+        {
+            error.WriteLine("deadletter retry needs a filter (--sink, --lane, --reason, --from, --to) or --all.");
+            return Usage;
+        }
+
+        return WithStore(configFile, readOnly: false, error, inspector =>
+        {
+            if (inspector.RetryDeadLetters(filter) is not { } request)
+            {
+                error.WriteLine($"error: the store {inspector.Path} predates dead-letter retries; start the agent of this version once (it upgrades the file), then run retry again.");
+                return Failed;
+            }
+
+            var c = CultureInfo.InvariantCulture;
+            output.WriteLine(string.Create(c, $"marked {request.Marked} dead letters for retry: each sink delivers them again under their own seq (a running agent within {Sinks.DeadLetterRetries.PollInterval.TotalSeconds:0} s, else at its next start); refused again, one stays a dead letter with the new reason"));
+            if (request.Unretriable > 0)
+            {
+                error.WriteLine(string.Create(c, $"{request.Unretriable} matching dead letters hold no copy of their reading (it had left the log when they were recorded) and cannot be retried"));
+            }
+
+            return Done;
+        });
+    }
+
     private static int WithStore(FileInfo? configFile, bool readOnly, TextWriter error, Func<StoreInspector, int> action) =>
         LoadSettings(configFile, error) is { } settings ? WithStore(settings.StorePath, readOnly, error, action) : Usage;
 
@@ -193,7 +224,7 @@ internal static class StoreCommands
         text.AppendLine(c, $"{"id",8}  {"sink",-10}{"lane",-8}{"seq",12}  {"at (UTC)",-20}{"type",-28}{"key",-16}reason");
         foreach (var r in records)
         {
-            text.AppendLine(c, $"{r.Id,8}  {r.Sink,-10}{r.Lane,-8}{r.Seq,12}  {r.At.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss}{r.Type ?? "-",-28}{r.Key ?? "-",-16}{r.Reason}");
+            text.AppendLine(c, $"{r.Id,8}  {r.Sink,-10}{r.Lane,-8}{r.Seq,12}  {r.At.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss}{r.Type ?? "-",-28}{r.Key ?? "-",-16}{(r.RetryPending ? "[retry pending] " : "")}{r.Reason}");
         }
 
         text.Append(c, $"{records.Count} dead letters");

@@ -20,6 +20,7 @@ internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSetting
     private SinkCursor _cursor = null!;
     private IReadOnlyList<StoredReading> _buffer = [];
     private int _bufferIndex;
+    private readonly DeadLetterRetries _retries = new(log, time, logger);
     private long _lastAdvance;
 
     public MqttSinkCounters Counters { get; } = new();
@@ -39,13 +40,14 @@ internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSetting
         {
             while (!cancellationToken.IsCancellationRequested)
             {
+                await _retries.RunIfDueAsync(RetryAsync, cancellationToken).ConfigureAwait(false);
                 await DrainCompletedAsync(cancellationToken).ConfigureAwait(false);
                 await FillWindowAsync(cancellationToken).ConfigureAwait(false);
                 Counters.Inflight = _inflight.Count;
                 if (_inflight.Count == 0)
                 {
                     await SaveCursorsAsync(cancellationToken).ConfigureAwait(false);
-                    await log.WaitForReadingsAsync(_next[(int)Lane.High], _next[(int)Lane.Normal], cancellationToken).ConfigureAwait(false);
+                    await _retries.WaitForReadingsOrPollAsync(_next[(int)Lane.High], _next[(int)Lane.Normal], cancellationToken).ConfigureAwait(false);
                 }
                 else if (_inflight.Count >= settings.InflightWindow)
                 {
@@ -120,6 +122,35 @@ internal sealed class MqttSink(ISinkLog log, IMqttClient client, MqttSinkSetting
         var inflight = new Inflight(reading, topic, qos, retain) { Task = Send(reading, topic, qos, retain) };
         Counters.AddPublished();
         return inflight;
+    }
+
+    /// <summary>A dead letter marked for retry, published on its own (it is out of seq order) and awaited.</summary>
+    private async Task<RetryOutcome> RetryAsync(StoredReading reading, CancellationToken cancellationToken)
+    {
+        if (!settings.Template.TryRender(settings.Device, reading.Type, reading.Key, reading.Source, out var topic, out var error))
+        {
+            return RetryOutcome.Refused($"mqtt: {error}");
+        }
+
+        var (qos, retain) = settings.For(reading.Type);
+        while (true)
+        {
+            Counters.AddPublished();
+            var result = await Send(reading, topic, qos, retain).WaitAsync(cancellationToken).ConfigureAwait(false);
+            switch (result.Status)
+            {
+                case PublishStatus.Acknowledged:
+                    Counters.AddAcknowledged(1);
+                    return RetryOutcome.Delivered;
+                case PublishStatus.Rejected:
+                    Counters.AddDeadLettered();
+                    return RetryOutcome.Refused($"mqtt: {result.Error}");
+                default:
+                    await client.WaitUntilConnectedAsync(cancellationToken).ConfigureAwait(false);
+                    Counters.AddResent();
+                    break;
+            }
+        }
     }
 
     private Task<PublishResult> Send(StoredReading reading, string topic, int qos, bool retain) =>

@@ -38,9 +38,24 @@ internal interface ISinkLog
     /// </summary>
     bool HasReadingsAfter(Lane lane, long afterSeq);
 
+    /// <summary>
+    /// This sink's dead letters an operator marked with <c>deadletter retry</c>, high lane first, each lane in seq order,
+    /// at most <paramref name="maxCount"/>.
+    /// </summary>
+    ValueTask<IReadOnlyList<RetryItem>> ReadRetriesAsync(int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Settles a retried dead letter: delivered (<paramref name="refusal"/> null), it is removed; refused again, it stays a
+    /// dead letter with <paramref name="refusal"/> as its reason and is no longer marked.
+    /// </summary>
+    ValueTask SettleRetryAsync(long id, string? refusal, CancellationToken cancellationToken);
+
     /// <summary>Completes when <see cref="Lane.High"/> has a reading after <paramref name="afterSeqHigh"/> or <see cref="Lane.Normal"/> one after <paramref name="afterSeqNormal"/> (at once if one exists).</summary>
     ValueTask WaitForReadingsAsync(long afterSeqHigh, long afterSeqNormal, CancellationToken cancellationToken);
 }
 
 /// <summary>A reading a sink gave up on, with the reason an operator reads in <c>deadletter list</c>.</summary>
 internal sealed record DeadLetterItem(long Seq, string Reason);
+
+/// <summary>A dead letter marked for retry (<paramref name="Id"/> in the dead-letter table) with its reading.</summary>
+internal sealed record RetryItem(long Id, StoredReading Reading);

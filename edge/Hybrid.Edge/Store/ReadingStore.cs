@@ -32,7 +32,7 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
         DeviceId = agent.Value.EffectiveDeviceId;
         Path = PathFor(Options, agent.Value);
         _declaredSinks = [.. Options.Sinks, .. sinks.Select(s => s.Name)];
-        _sinks = new SinkRegistry(name => new SinkLog(OpenConnection(), name, DeviceId, _lanes!, _headSignal, Time));
+        _sinks = new SinkRegistry(name => new SinkLog(OpenSinkConnection(), name, DeviceId, _lanes!, _headSignal, Time));
         Writer = new StoreWriter(Options, Time, Counters, _sinks, _headSignal, Path, logger);
     }
 
@@ -162,6 +162,18 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private SqliteConnection OpenConnection() => StoreFile.OpenConnection(Path, Options.Synchronous, Options.MaxPageCount);
+
+    /// <summary>
+    /// A sink's reader: it walks its lane forward once, so SQLite's default 2 MB page cache per connection would only
+    /// hold pages it never reads again (≈ 4 MB of a Pi's memory for two sinks draining a backlog); 256 KB keeps the
+    /// b-tree's inner pages.
+    /// </summary>
+    private SqliteConnection OpenSinkConnection()
+    {
+        var connection = OpenConnection();
+        StoreSchema.Execute(connection, "PRAGMA cache_size = -256;");
+        return connection;
+    }
 
     private (SqliteConnection Connection, LaneState[] Lanes) OpenChecked()
     {

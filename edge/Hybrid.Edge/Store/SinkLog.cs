@@ -183,6 +183,61 @@ internal sealed class SinkLog : ISinkLog, IDisposable
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<RetryItem>> ReadRetriesAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = StoreSql.ReadRetries;
+            command.Parameters.AddWithValue("$sink", Sink);
+            command.Parameters.AddWithValue("$limit", maxCount);
+            var items = new List<RetryItem>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                items.Add(new RetryItem(reader.GetInt64(0), new StoredReading(
+                    (Lane)reader.GetInt32(1),
+                    reader.GetInt64(2),
+                    reader.GetString(3),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                    reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    (byte[])reader.GetValue(7))));
+            }
+
+            return items;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SettleRetryAsync(long id, string? refusal, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = refusal is null ? StoreSql.CompleteRetry : StoreSql.FailRetry;
+            command.Parameters.AddWithValue("$id", id);
+            if (refusal is not null)
+            {
+                command.Parameters.AddWithValue("$reason", refusal);
+                command.Parameters.AddWithValue("$at", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            }
+
+            command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask WaitForReadingsAsync(long afterSeqHigh, long afterSeqNormal, CancellationToken cancellationToken)
     {
         while (true)

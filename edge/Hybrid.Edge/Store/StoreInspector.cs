@@ -41,7 +41,7 @@ internal sealed class StoreInspector : IDisposable
     /// <summary>Lanes, sinks (every sink that saved a cursor), dead letters and saved drop counts, as of <paramref name="now"/>.</summary>
     public StoreReport Report(DateTimeOffset now)
     {
-        var version = int.TryParse(StoreSchema.ReadMeta(_connection, "schema_version"), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0;
+        var version = SchemaVersion();
         var lanes = new[] { Lane.High, Lane.Normal }.Select(LoadLane).ToArray();
         var cursors = new Dictionary<string, long[]>(StringComparer.Ordinal);
         using (var command = Command(StoreSql.AllCursors))
@@ -78,7 +78,7 @@ internal sealed class StoreInspector : IDisposable
     /// <summary>The dead letters matching <paramref name="filter"/>, oldest first.</summary>
     public IEnumerable<DeadLetterRecord> ListDeadLetters(DeadLetterFilter filter)
     {
-        using var command = Command(StoreSql.ListDeadLetters);
+        using var command = Command(StoreSql.ListDeadLetters(SchemaVersion() >= 3 ? "retry" : "0"));
         Bind(command, filter);
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -94,8 +94,29 @@ internal sealed class StoreInspector : IDisposable
                 reader.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
                 reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.IsDBNull(9) ? null : reader.GetString(9),
-                reader.IsDBNull(10) ? null : reader.GetInt64(10));
+                reader.IsDBNull(10) ? null : reader.GetInt64(10),
+                reader.GetInt64(11) == 1);
         }
+    }
+
+    /// <summary>
+    /// Marks the dead letters matching <paramref name="filter"/> for their sink to deliver again (the running agent's
+    /// sink picks them up within seconds, or the next start does). Returns how many were marked, and how many matched
+    /// but hold no copy of their reading (it was already gone from the log) so cannot be retried; null when the file
+    /// predates retries (schema version below 3: the agent of this version upgrades it when it opens it).
+    /// </summary>
+    public (int Marked, long Unretriable)? RetryDeadLetters(DeadLetterFilter filter)
+    {
+        if (SchemaVersion() < 3)
+        {
+            return null;
+        }
+
+        using var mark = Command(StoreSql.RequestRetry);
+        Bind(mark, filter);
+        using var count = Command(StoreSql.CountUnretriable);
+        Bind(count, filter);
+        return (mark.ExecuteNonQuery(), (long)count.ExecuteScalar()!);
     }
 
     /// <summary>Deletes the dead letters matching <paramref name="filter"/>; returns how many.</summary>
@@ -107,6 +128,9 @@ internal sealed class StoreInspector : IDisposable
     }
 
     public void Dispose() => _connection.Dispose();
+
+    private int SchemaVersion() =>
+        int.TryParse(StoreSchema.ReadMeta(_connection, "schema_version"), System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : 0;
 
     private LaneReport LoadLane(Lane lane)
     {

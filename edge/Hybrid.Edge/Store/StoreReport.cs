@@ -22,7 +22,7 @@ internal sealed record SinkReport(string Sink, IReadOnlyList<SinkLaneReport> Lan
 internal sealed record SinkLaneReport(string Lane, long Cursor, long Backlog, double? OldestAgeSeconds);
 
 /// <summary>A dead letter as <c>hybrid-edge deadletter list</c> shows it.</summary>
-internal sealed record DeadLetterRecord(long Id, string Sink, string Lane, long Seq, string Reason, DateTimeOffset At, string? Type, DateTimeOffset? Ts, string? Source, string? Key, long? PayloadBytes);
+internal sealed record DeadLetterRecord(long Id, string Sink, string Lane, long Seq, string Reason, DateTimeOffset At, string? Type, DateTimeOffset? Ts, string? Source, string? Key, long? PayloadBytes, bool RetryPending);
 
 /// <summary>Which dead letters a command acts on; null fields match everything.</summary>
 internal sealed record DeadLetterFilter(string? Sink, Lane? Lane, string? ReasonContains, long? FromSeq, long? ToSeq)

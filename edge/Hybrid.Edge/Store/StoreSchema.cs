@@ -29,6 +29,12 @@ internal static class StoreSchema
         """
         CREATE TABLE drops (reason TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
         """,
+
+        // v3: `deadletter retry` marks dead letters for their sink to deliver again, under their own seq.
+        """
+        ALTER TABLE dead_letters ADD COLUMN retry INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX dead_letters_retry ON dead_letters (sink, lane, seq) WHERE retry = 1;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -73,18 +73,37 @@ internal static class StoreSql
     /// <summary>The ts of the first reading of a lane after <c>$after</c>.</summary>
     public static string FirstTsAfter(Lane lane) => $"SELECT ts FROM {StoreSchema.LogTable(lane)} WHERE seq > $after ORDER BY seq LIMIT 1";
 
-    /// <summary>Dead letters matching the filter parameters (each may be null), oldest first.</summary>
-    public const string ListDeadLetters = """
-        SELECT id, sink, lane, seq, reason, at, type, ts, source, key, length(payload) FROM dead_letters
-        WHERE ($sink IS NULL OR sink = $sink) AND ($lane IS NULL OR lane = $lane) AND ($reason IS NULL OR instr(reason, $reason) > 0)
+    /// <summary>The <c>deadletter</c> commands' filter: each parameter may be null (matches everything).</summary>
+    private const string DeadLetterFilter = """
+        ($sink IS NULL OR sink = $sink) AND ($lane IS NULL OR lane = $lane) AND ($reason IS NULL OR instr(reason, $reason) > 0)
           AND ($from IS NULL OR seq >= $from) AND ($to IS NULL OR seq <= $to)
+        """;
+
+    /// <summary>Dead letters matching the filter, oldest first; <paramref name="retryColumn"/> is <c>retry</c>, or <c>0</c> on a file from before v3.</summary>
+    public static string ListDeadLetters(string retryColumn) => $"""
+        SELECT id, sink, lane, seq, reason, at, type, ts, source, key, length(payload), {retryColumn} FROM dead_letters
+        WHERE {DeadLetterFilter}
         ORDER BY id
         """;
 
-    /// <summary>Deletes the dead letters matching the same filter parameters.</summary>
-    public const string PurgeDeadLetters = """
-        DELETE FROM dead_letters
-        WHERE ($sink IS NULL OR sink = $sink) AND ($lane IS NULL OR lane = $lane) AND ($reason IS NULL OR instr(reason, $reason) > 0)
-          AND ($from IS NULL OR seq >= $from) AND ($to IS NULL OR seq <= $to)
+    /// <summary>Deletes the dead letters matching the filter.</summary>
+    public const string PurgeDeadLetters = $"DELETE FROM dead_letters WHERE {DeadLetterFilter}";
+
+    /// <summary>Marks the dead letters matching the filter that hold a copy of their reading for retry.</summary>
+    public const string RequestRetry = $"UPDATE dead_letters SET retry = 1 WHERE retry = 0 AND payload IS NOT NULL AND {DeadLetterFilter}";
+
+    /// <summary>Dead letters matching the filter that cannot be retried: the log row was gone when they were recorded.</summary>
+    public const string CountUnretriable = $"SELECT count(*) FROM dead_letters WHERE payload IS NULL AND {DeadLetterFilter}";
+
+    /// <summary>A sink's dead letters marked for retry, high lane first, each lane in seq order.</summary>
+    public const string ReadRetries = """
+        SELECT id, lane, seq, type, ts, source, key, payload FROM dead_letters
+        WHERE sink = $sink AND retry = 1 ORDER BY lane, seq LIMIT $limit
         """;
+
+    /// <summary>A retried dead letter was delivered: it is one no more.</summary>
+    public const string CompleteRetry = "DELETE FROM dead_letters WHERE id = $id";
+
+    /// <summary>A retried dead letter was refused again: it stays, with the new reason and time, no longer marked.</summary>
+    public const string FailRetry = "UPDATE dead_letters SET retry = 0, reason = $reason, at = $at WHERE id = $id";
 }

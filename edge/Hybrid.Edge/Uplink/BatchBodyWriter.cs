@@ -17,9 +17,10 @@ internal sealed class BatchBodyWriter : IDisposable
     private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { SkipValidation = true });
 
     /// <summary>
-    /// Serializes <paramref name="readings"/> of one lane; the memory stays valid until the next call.
+    /// Serializes <paramref name="readings"/> of one lane, stating that every seq through <paramref name="settledThrough"/>
+    /// is settled here (omitted when 0); the memory stays valid until the next call.
     /// </summary>
-    public ReadOnlyMemory<byte> Write(string device, string epoch, ReadOnlySpan<StoredReading> readings)
+    public ReadOnlyMemory<byte> Write(string device, string epoch, long settledThrough, ReadOnlySpan<StoredReading> readings)
     {
         _buffer.SetLength(0);
         using (var gzip = new GZipStream(_buffer, CompressionLevel.Fastest, leaveOpen: true))
@@ -28,6 +29,11 @@ internal sealed class BatchBodyWriter : IDisposable
             _json.WriteStartObject();
             _json.WriteString("device"u8, device);
             _json.WriteString("epoch"u8, epoch);
+            if (settledThrough > 0)
+            {
+                _json.WriteNumber("settledThrough"u8, settledThrough);
+            }
+
             _json.WriteStartArray("messages"u8);
             foreach (var reading in readings)
             {

@@ -19,7 +19,7 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
         var high = await ReadAsync(Lane.High, cursor.Settled(Lane.High), cancellationToken).ConfigureAwait(false);
         if (!high.IsEmpty)
         {
-            return Prepare(Lane.High, high, _writers[0]);
+            return Prepare(Lane.High, high, cursor.Settled(Lane.High), _writers[0]);
         }
 
         var normal = await ReadAsync(Lane.Normal, cursor.Settled(Lane.Normal), cancellationToken).ConfigureAwait(false);
@@ -35,7 +35,7 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
             high = await ReadAsync(Lane.High, cursor.Settled(Lane.High), cancellationToken).ConfigureAwait(false);
             if (!high.IsEmpty)
             {
-                return Prepare(Lane.High, high, _writers[0]);
+                return Prepare(Lane.High, high, cursor.Settled(Lane.High), _writers[0]);
             }
 
             normal = await ReadAsync(Lane.Normal, cursor.Settled(Lane.Normal), cancellationToken).ConfigureAwait(false);
@@ -46,7 +46,7 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
             }
         }
 
-        return Prepare(Lane.Normal, normal, _writers[0]);
+        return Prepare(Lane.Normal, normal, cursor.Settled(Lane.Normal), _writers[0]);
     }
 
     /// <summary>
@@ -60,12 +60,12 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
         var high = await ReadAsync(Lane.High, highAfter, cancellationToken).ConfigureAwait(false);
         if (!high.IsEmpty)
         {
-            return Prepare(Lane.High, high, writer);
+            return Prepare(Lane.High, high, cursor.Settled(Lane.High), writer);
         }
 
         var normalAfter = current.Lane == Lane.Normal ? current.LastSeq : cursor.Settled(Lane.Normal);
         var normal = await ReadAsync(Lane.Normal, normalAfter, cancellationToken).ConfigureAwait(false);
-        return !normal.IsEmpty && IsFull(normal.Span) ? Prepare(Lane.Normal, normal, writer) : null;
+        return !normal.IsEmpty && IsFull(normal.Span) ? Prepare(Lane.Normal, normal, cursor.Settled(Lane.Normal), writer) : null;
     }
 
     /// <summary>
@@ -76,8 +76,11 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
         next.FirstSeq == cursor.Settled(next.Lane) + 1
         && (next.Lane == Lane.High || !log.HasReadingsAfter(Lane.High, cursor.Settled(Lane.High)));
 
-    /// <summary>A part of <paramref name="parent"/> (after a 413 or 400), written again in the parent's buffer.</summary>
-    public PreparedBatch Split(PreparedBatch parent, ReadOnlyMemory<StoredReading> part) => Prepare(parent.Lane, part, parent.Writer);
+    /// <summary>
+    /// A part of <paramref name="parent"/> (after a 413 or 400), written again in the parent's buffer. It states the
+    /// parent's settled seq: the parts before it may not be answered yet.
+    /// </summary>
+    public PreparedBatch Split(PreparedBatch parent, ReadOnlyMemory<StoredReading> part) => Prepare(parent.Lane, part, parent.SettledThrough, parent.Writer);
 
     public void Dispose()
     {
@@ -87,8 +90,12 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
         }
     }
 
-    private PreparedBatch Prepare(Lane lane, ReadOnlyMemory<StoredReading> readings, BatchBodyWriter writer) =>
-        new(lane, readings, writer.Write(log.DeviceId, log.GetEpoch(lane), readings.Span), writer);
+    /// <summary>
+    /// Writes the body. <paramref name="settledThrough"/> comes from the cursor, never from the batch's first seq: a
+    /// prefetched batch's predecessor, and a split part's earlier parts, may still be unanswered.
+    /// </summary>
+    private PreparedBatch Prepare(Lane lane, ReadOnlyMemory<StoredReading> readings, long settledThrough, BatchBodyWriter writer) =>
+        new(lane, readings, settledThrough, writer.Write(log.DeviceId, log.GetEpoch(lane), settledThrough, readings.Span), writer);
 
     private async Task<ReadOnlyMemory<StoredReading>> ReadAsync(Lane lane, long afterSeq, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hybrid.Edge.Hosting;
 using Hybrid.Edge.Sinks;
 using Hybrid.Edge.Store;
@@ -15,6 +16,8 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
 {
     private readonly ReconnectBackoff _holdBackoff = new(options.RetryMin, options.RetryMax, new Random());
     private readonly UplinkBatches _batches = new(log, options, time);
+    private readonly DeadLetterRetries _retries = new(log, time, logger);
+    private BatchBodyWriter? _retryWriter;
     private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(250);
     private SinkCursor _cursor = null!;
     private long _lastSave;
@@ -34,10 +37,11 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
             PreparedBatch? next = null;
             while (!stoppingToken.IsCancellationRequested)
             {
+                await _retries.RunIfDueAsync((reading, ct) => RetryAsync(reading, inFlight.Token, ct), stoppingToken).ConfigureAwait(false);
                 var current = next ?? await _batches.NextAsync(_cursor, stoppingToken).ConfigureAwait(false);
                 if (current is null)
                 {
-                    await log.WaitForReadingsAsync(_cursor.Settled(Lane.High), _cursor.Settled(Lane.Normal), stoppingToken).ConfigureAwait(false);
+                    await _retries.WaitForReadingsOrPollAsync(_cursor.Settled(Lane.High), _cursor.Settled(Lane.Normal), stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -140,6 +144,42 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
         }
     }
 
+    /// <summary>
+    /// A dead letter marked for retry, posted alone (it is out of seq order and must be told apart in the answer) without
+    /// <c>settledThrough</c>. The Function enqueues it only if it has not settled that seq: once its watermark passed a
+    /// gap, the reading stays a dead letter with that reason rather than being called delivered.
+    /// </summary>
+    private async Task<RetryOutcome> RetryAsync(StoredReading reading, CancellationToken inFlight, CancellationToken stoppingToken)
+    {
+        _retryWriter ??= new BatchBodyWriter();
+        ReadOnlyMemory<StoredReading> one = new[] { reading };
+        var body = _retryWriter.Write(log.DeviceId, log.GetEpoch(reading.Lane), 0, one.Span);
+        var reply = await sender.SendAsync(reading.Lane, one, body, inFlight).ConfigureAwait(false);
+        switch (reply.Kind)
+        {
+            case UplinkReplyKind.Settled:
+                var response = reply.Response!;
+                ClearHeld();
+                status.AddSettled(response.Accepted, response.Duplicates, response.Rejected.Count);
+                return response switch
+                {
+                    { Accepted: 1 } => RetryOutcome.Delivered,
+                    { Rejected: [var rejected] } => RetryOutcome.Refused($"uplink: rejected by the Function: {rejected.Reason}"),
+                    _ => RetryOutcome.Refused(string.Create(CultureInfo.InvariantCulture,
+                        $"uplink: retry not enqueued: the Function had already settled seq {reading.Seq} (its watermark is {response.Watermark}), so it cannot take it again under that seq")),
+                };
+            case UplinkReplyKind.TooLarge or UplinkReplyKind.BadRequest:
+                status.SetLastError(reply.Reason);
+                return RetryOutcome.Refused($"uplink: HTTP {reply.Status}: {reply.Reason}");
+            case UplinkReplyKind.Hold:
+                await HoldAsync(reply, stoppingToken).ConfigureAwait(false);
+                return RetryOutcome.NotNow;
+            default:
+                stoppingToken.ThrowIfCancellationRequested();
+                throw new InvalidOperationException($"The uplink gave up on a retried dead letter it should have retried: {reply.Reason}");
+        }
+    }
+
     private async Task HoldAsync(UplinkReply reply, CancellationToken stoppingToken)
     {
         var delay = _holdBackoff.DelayFor(int.MaxValue);
@@ -156,11 +196,7 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
     private void Settle(Lane lane, ReadOnlySpan<StoredReading> batch, UplinkReply reply)
     {
         var response = reply.Response!;
-        if (status.Held is not null)
-        {
-            status.SetHeld(null);
-            Log.UplinkResumed(logger);
-        }
+        ClearHeld();
 
         foreach (var rejected in response.Rejected)
         {
@@ -172,6 +208,15 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
         status.AddSettled(response.Accepted, response.Duplicates, response.Rejected.Count);
     }
 
+    private void ClearHeld()
+    {
+        if (status.Held is not null)
+        {
+            status.SetHeld(null);
+            Log.UplinkResumed(logger);
+        }
+    }
+
     private void DeadLetter(Lane lane, StoredReading reading, string reason)
     {
         _cursor.DeadLetter(lane, reading.Seq, reason);
@@ -179,5 +224,9 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
         Log.UplinkDeadLettered(logger, lane.Name(), reading.Seq, reading.Type, reason);
     }
 
-    public void Dispose() => _batches.Dispose();
+    public void Dispose()
+    {
+        _batches.Dispose();
+        _retryWriter?.Dispose();
+    }
 }

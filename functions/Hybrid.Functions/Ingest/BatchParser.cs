@@ -45,6 +45,11 @@ internal static class BatchParser
             return (null, BadRequest($"epoch '{ReasonText.Quote(batch.Epoch)}' is not an epoch id (a ULID: 26 upper-case Crockford base-32 characters)."));
         }
 
+        if (batch.SettledThrough < 0)
+        {
+            return (null, BadRequest(string.Create(CultureInfo.InvariantCulture, $"settledThrough {batch.SettledThrough} must be 0 or more (or absent).")));
+        }
+
         if (batch.Messages is null)
         {
             return (null, BadRequest("messages must be an array of readings, got null."));

@@ -2,9 +2,15 @@ namespace Hybrid.Functions.Ingest;
 
 /// <summary>Result of a claim attempt.</summary>
 /// <param name="Outcome">Covered, Claimed or Busy.</param>
-/// <param name="Watermark">The stored watermark when the attempt was made (the claim covers the seqs above it).</param>
+/// <param name="Ledger">The entity's ledger when the attempt was made (what the batch's seqs were judged against).</param>
 /// <param name="ClaimId">Our claim's id (Claimed only).</param>
-/// <param name="ClaimThrough">Highest seq claimed, ours or the other request's (Claimed, Busy).</param>
+/// <param name="Seqs">The seqs claimed, ours (Claimed) or the other request's (Busy).</param>
 /// <param name="Expires">When the claim, ours or the other request's, expires (Claimed, Busy).</param>
 /// <param name="ETag">The entity's ETag after our claim write (Claimed only).</param>
-internal sealed record Claim(ClaimOutcome Outcome, long Watermark, string? ClaimId, long ClaimThrough, DateTimeOffset? Expires, string? ETag);
+internal sealed record Claim(ClaimOutcome Outcome, DeliveryLedger Ledger, string? ClaimId, IReadOnlyList<SeqRange> Seqs, DateTimeOffset? Expires, string? ETag)
+{
+    /// <summary>Every seq the ledger holds already (or is too late for): nothing to claim.</summary>
+    public static Claim Covered(DeliveryLedger ledger) => new(ClaimOutcome.Covered, ledger, null, [], null, null);
+
+    public long Watermark => Ledger.Watermark;
+}

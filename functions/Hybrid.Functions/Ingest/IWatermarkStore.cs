@@ -17,11 +17,26 @@ internal interface IWatermarkStore
 }
 
 /// <summary>
-/// Dedupe state: <paramref name="Watermark"/> is the highest seq already fanned out. A pending claim
-/// (<paramref name="ClaimId"/>, <paramref name="ClaimThrough"/>, <paramref name="ClaimExpires"/>) reserves the range
-/// above it for one request while that request enqueues; a claim past its expiry may be taken over.
+/// Dedupe state of one <c>(device, epoch)</c>: <paramref name="Ledger"/> says which seqs were enqueued. A pending claim
+/// (<paramref name="ClaimId"/>, <paramref name="ClaimSeqs"/>, <paramref name="ClaimExpires"/>) reserves the seqs one
+/// request is enqueueing; a claim past its expiry may be taken over.
 /// </summary>
-internal sealed record WatermarkState(long Watermark, string? ClaimId, long ClaimThrough, DateTimeOffset? ClaimExpires);
+internal sealed record WatermarkState(DeliveryLedger Ledger, string? ClaimId, IReadOnlyList<SeqRange> ClaimSeqs, DateTimeOffset? ClaimExpires)
+{
+    /// <summary>Nothing enqueued, no claim.</summary>
+    public static WatermarkState Empty { get; } = new(DeliveryLedger.Empty, null, [], null);
+
+    /// <summary>Every seq up to here is settled.</summary>
+    public long Watermark => Ledger.Watermark;
+
+    /// <summary>A state without a claim.</summary>
+    public static WatermarkState Settled(DeliveryLedger ledger) => new(ledger, null, [], null);
+
+    public bool Equals(WatermarkState? other) =>
+        other is not null && Ledger.Equals(other.Ledger) && ClaimId == other.ClaimId && ClaimSeqs.SequenceEqual(other.ClaimSeqs) && ClaimExpires == other.ClaimExpires;
+
+    public override int GetHashCode() => HashCode.Combine(Ledger, ClaimId, ClaimExpires);
+}
 
 /// <summary>A state read from storage with the ETag to make a conditional write against.</summary>
 internal sealed record WatermarkEntry(WatermarkState State, string ETag);

@@ -50,6 +50,21 @@ internal sealed class IngestOptions
     /// <summary>Queue messages sent at once per request.</summary>
     public int MaxParallelSends { get; set; } = 16;
 
+    /// <summary>
+    /// Delivered seq ranges kept above a device's watermark for batches that arrive out of order. One more closes the
+    /// oldest gap (logged and counted): a seq from it arriving later is refused as late.
+    /// </summary>
+    public int MaxDeliveredRanges { get; set; } = 64;
+
+    /// <summary>Closed gaps remembered per device and epoch, so a late seq in one is refused as late rather than called a duplicate.</summary>
+    public int MaxClosedGaps { get; set; } = 64;
+
+    /// <summary>
+    /// How long a request waits in this instance for another request of the same device and epoch to finish before it
+    /// is answered 409 with <c>Retry-After</c>.
+    /// </summary>
+    public TimeSpan DeviceWait { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Watermarks remembered in memory (a fast path for pure duplicates only; never trusted to enqueue).</summary>
     public int WatermarkCacheSize { get; set; } = 100_000;
 }

@@ -19,6 +19,10 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         Require(failures, "MaxParallelSends", options.MaxParallelSends, 1, 256, "16");
         Require(failures, "WatermarkCacheSize", options.WatermarkCacheSize, 0, 10_000_000, "100000; 0 turns the cache off");
 
+        // Both lists share one Table string property (at most 32K characters): 512 ranges of two 20-digit seqs fit.
+        Require(failures, "MaxDeliveredRanges", options.MaxDeliveredRanges, 0, 256, "64");
+        Require(failures, "MaxClosedGaps", options.MaxClosedGaps, 0, 256, "64");
+
         if (options.RequireFunctionKey && string.IsNullOrEmpty(options.FunctionKey))
         {
             failures.Add("Hybrid:Ingest:FunctionKey is empty: set it to the key clients send (x-functions-key header or ?code=), " +
@@ -35,6 +39,7 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         Require(failures, "ClaimDuration", options.ClaimDuration, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "00:01:00");
         Require(failures, "ConflictRetryAfter", options.ConflictRetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "00:00:01");
         Require(failures, "UnavailableRetryAfter", options.UnavailableRetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "00:00:05");
+        Require(failures, "DeviceWait", options.DeviceWait, TimeSpan.Zero, TimeSpan.FromSeconds(30), "00:00:02; 0 answers 409 at once");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

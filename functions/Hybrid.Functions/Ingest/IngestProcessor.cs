@@ -6,8 +6,11 @@ using Microsoft.Extensions.Options;
 namespace Hybrid.Functions.Ingest;
 
 /// <summary>
-/// Validate → dedupe (claim) → fan out → advance the watermark, for one parsed batch.
+/// Validate → wait for the device's turn in this instance → dedupe (claim the new seqs) → fan out → record them, for
+/// one parsed batch.
 /// <para>
+/// Dedupe is exact for any arrival order (see <see cref="DeliveryLedger"/>): a seq is a duplicate only if it was
+/// enqueued before; a seq inside a gap the Function closed is refused as late, never silently called a duplicate.
 /// Delivery: every item acknowledged as accepted is in its queue before the answer. Items are enqueued at least once:
 /// a retry after a storage failure part-way through a request re-sends the items whose messages were not known sent,
 /// and a claim that expires while its owner still sends (it stops at 80 % of <see cref="IngestOptions.ClaimDuration"/>)
@@ -16,10 +19,11 @@ namespace Hybrid.Functions.Ingest;
 /// </summary>
 internal sealed class IngestProcessor(
     WatermarkCoordinator coordinator,
+    DeviceGates gates,
     QueueFanOut fanOut,
     RouteTable routes,
     MessagePacker packer,
-    WatermarkCache cache,
+    IngestMetrics metrics,
     IOptions<IngestOptions> options,
     TimeProvider time,
     ILogger<IngestProcessor> logger)
@@ -31,13 +35,13 @@ internal sealed class IngestProcessor(
         ArgumentNullException.ThrowIfNull(batch);
         var started = Stopwatch.GetTimestamp();
         var items = _validator.Check(batch.Messages, time.GetUtcNow());
-        var maxSeq = 0L;
+        var ordered = new List<long>(items.Length);
         var unordered = new List<PackItem>();
         foreach (var item in items)
         {
             if (item.Ordered)
             {
-                maxSeq = item.Seq;
+                ordered.Add(item.Seq);
             }
             else
             {
@@ -45,32 +49,29 @@ internal sealed class IngestProcessor(
             }
         }
 
+        // Requests of one device take turns here, so they need not race for the Table claim (409 is for other instances).
+        using var turn = await gates.EnterAsync(batch.Device, batch.Epoch, options.Value.DeviceWait, cancellationToken).ConfigureAwait(false);
+        if (turn is null)
+        {
+            Log.DeviceBusy(logger, batch.Device, batch.Epoch, options.Value.DeviceWait);
+            return Conflict(batch, "Another request of this device and epoch is being handled");
+        }
+
         try
         {
-            Claim claim;
-            var cached = cache.Get(batch.Device, batch.Epoch);
-            if (maxSeq > 0 && maxSeq <= cached)
-            {
-                // Fast path for a repeated batch: watermarks only rise, so these are duplicates for sure.
-                claim = new Claim(ClaimOutcome.Covered, cached, null, 0, null, null);
-            }
-            else
-            {
-                claim = await coordinator.ClaimAsync(batch.Device, batch.Epoch, maxSeq, cancellationToken).ConfigureAwait(false);
-            }
-
+            // The request's storage work is bounded by the claim's budget whatever the storage retry settings allow:
+            // it answers (200, 409 or 503) within about ClaimDuration of getting its turn.
+            using var budget = new CancellationTokenSource(options.Value.ClaimDuration, time);
+            using var claiming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+            var claim = await coordinator.ClaimAsync(batch.Device, batch.Epoch, ordered, claiming.Token).ConfigureAwait(false);
             if (claim.Outcome == ClaimOutcome.Busy)
             {
-                Log.ClaimBusy(logger, batch.Device, batch.Epoch, claim.Watermark, claim.ClaimThrough);
-                return IngestResult.Fail(new IngestProblem(StatusCodes.Status409Conflict, string.Create(CultureInfo.InvariantCulture,
-                    $"Another request is enqueueing seqs {claim.Watermark + 1}-{claim.ClaimThrough} of device '{batch.Device}' epoch {batch.Epoch}; retry after the Retry-After delay."),
-                    options.Value.ConflictRetryAfter));
+                var seqs = string.Join(',', claim.Seqs);
+                Log.ClaimBusy(logger, batch.Device, batch.Epoch, claim.Watermark, seqs);
+                return Conflict(batch, $"Another request is enqueueing seqs {seqs}");
             }
 
-            var watermark = claim.Watermark;
-            var newItems = claim.Outcome == ClaimOutcome.Claimed
-                ? items.Where(i => i.Ordered && i.Seq > watermark).ToList()
-                : [];
+            var newItems = items.Where(i => i.Ordered && claim.Ledger.StateOf(i.Seq) == SeqState.New).ToList();
             var messages = Pack(batch, newItems, unordered);
             // Stop sending well before the claim can be taken over: 20 % of ClaimDuration before it expires, counted from
             // the expiry actually written (the claim write itself may have taken retries).
@@ -85,7 +86,7 @@ internal sealed class IngestProcessor(
             {
                 if (claim.Outcome == ClaimOutcome.Claimed)
                 {
-                    await coordinator.ReleaseAsync(batch.Device, batch.Epoch, claim, EnqueuedThrough(messages, report, claim.Watermark, maxSeq), CancellationToken.None).ConfigureAwait(false);
+                    await coordinator.ReleaseAsync(batch.Device, batch.Epoch, claim, EnqueuedSeqs(messages, report, claim.Seqs), budget.Token).ConfigureAwait(false);
                 }
 
                 if (StorageUnavailableException.IsOutage(report.Failure!.SourceException))
@@ -96,41 +97,47 @@ internal sealed class IngestProcessor(
                 report.Failure.Throw();
             }
 
-            var stored = true;
+            var ledger = claim.Ledger;
+            GapClosure closed = default;
             if (claim.Outcome == ClaimOutcome.Claimed)
             {
                 try
                 {
                     // Not the request's token: a client gone after everything was enqueued must not leave the claim
-                    // blocking its device until it expires.
-                    watermark = await coordinator.CompleteAsync(batch.Device, batch.Epoch, claim, maxSeq, CancellationToken.None).ConfigureAwait(false);
+                    // blocking its device until it expires. The budget's: the sends stopped 20 % of ClaimDuration
+                    // before the claim's expiry, which leaves at least that long for this write.
+                    (ledger, closed) = await coordinator.CompleteAsync(batch.Device, batch.Epoch, claim, batch.SettledThrough ?? 0, budget.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (StorageUnavailableException.IsOutage(ex))
                 {
                     // Everything is enqueued, so the answer is 200 all the same. The claim expires on its own; until a
-                    // later request raises the watermark, a retry of this very batch would enqueue it again.
-                    Log.CompleteFailed(logger, batch.Device, batch.Epoch, maxSeq, ex.Message);
-                    watermark = maxSeq;
-                    stored = false;
+                    // later request records these seqs, a retry of this very batch would enqueue them again.
+                    Log.CompleteFailed(logger, batch.Device, batch.Epoch, string.Join(',', claim.Seqs), ex.Message);
                 }
             }
 
-            if (stored)
+            if (closed.Gaps > 0)
             {
-                // The cache holds durably stored watermarks only.
-                cache.Raise(batch.Device, batch.Epoch, watermark);
+                Log.GapsClosed(logger, batch.Device, batch.Epoch, closed.Gaps, closed.Seqs, ledger.Watermark);
+                metrics.GapsClosed(closed);
             }
 
-            var response = Respond(items, newItems.Count(i => i.IsValid), claim.Watermark, watermark);
+            var response = Respond(items, claim.Ledger, newItems.Count(i => i.IsValid), ledger.Watermark, closed);
             Log.Ingested(logger, batch.Device, batch.Epoch, items.Length, response.Accepted, response.Duplicates, response.Rejected.Count, response.Watermark,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return IngestResult.Ok(response);
         }
-        catch (Exception ex) when (ex is StorageUnavailableException or HttpRequestException)
+        catch (Exception ex) when (ex is StorageUnavailableException or HttpRequestException
+            // The claim's budget ran out (not the client's token): storage is too slow to answer in time.
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return Unavailable(batch, ex, started);
         }
     }
+
+    private IngestResult Conflict(IngestBatch batch, string what) =>
+        IngestResult.Fail(new IngestProblem(StatusCodes.Status409Conflict,
+            $"{what} for device '{batch.Device}' epoch {batch.Epoch}; retry after the Retry-After delay.", options.Value.ConflictRetryAfter));
 
     private List<OutgoingMessage> Pack(IngestBatch batch, List<CheckedItem> newItems, List<PackItem> unordered)
     {
@@ -165,8 +172,8 @@ internal sealed class IngestProcessor(
         return messages;
     }
 
-    /// <summary>The highest seq below which every claimed item is known enqueued.</summary>
-    internal static long EnqueuedThrough(IReadOnlyList<OutgoingMessage> messages, SendReport report, long claimBase, long maxSeq)
+    /// <summary>The claimed seqs known enqueued: those below the lowest seq of any message not known sent.</summary>
+    internal static List<SeqRange> EnqueuedSeqs(IReadOnlyList<OutgoingMessage> messages, SendReport report, IReadOnlyList<SeqRange> claimed)
     {
         var lowestFailed = long.MaxValue;
         for (var i = 0; i < messages.Count; i++)
@@ -177,26 +184,40 @@ internal sealed class IngestProcessor(
             }
         }
 
-        return lowestFailed == long.MaxValue ? maxSeq : Math.Max(claimBase, lowestFailed - 1);
+        return [.. claimed.Where(r => r.First < lowestFailed).Select(r => r with { Last = Math.Min(r.Last, lowestFailed - 1) })];
     }
 
-    private static IngestResponse Respond(CheckedItem[] items, int accepted, long claimBase, long watermark)
+    /// <summary>The answer: <paramref name="judgedBy"/> is the ledger the batch's seqs were judged against.</summary>
+    private static IngestResponse Respond(CheckedItem[] items, DeliveryLedger judgedBy, int accepted, long watermark, GapClosure closed)
     {
         var duplicates = 0;
         var rejected = new List<RejectedItem>();
         foreach (var item in items)
         {
-            if (!item.IsValid)
+            var state = item.Ordered ? judgedBy.StateOf(item.Seq) : SeqState.New;
+            if (state == SeqState.InClosedGap)
+            {
+                rejected.Add(new RejectedItem(item.Seq, string.Create(CultureInfo.InvariantCulture,
+                    $"late: seq {item.Seq} lies in a gap this Function closed (the sender settled it, or more than Hybrid:Ingest:MaxDeliveredRanges ranges were open); not enqueued")));
+            }
+            else if (!item.IsValid)
             {
                 rejected.Add(new RejectedItem(item.Seq, item.Reason!));
             }
-            else if (item.Seq <= claimBase)
+            else if (state == SeqState.Delivered)
             {
                 duplicates++;
             }
         }
 
-        return new IngestResponse { Accepted = accepted, Duplicates = duplicates, Rejected = rejected, Watermark = watermark };
+        return new IngestResponse
+        {
+            Accepted = accepted,
+            Duplicates = duplicates,
+            Rejected = rejected,
+            Watermark = watermark,
+            GapsClosed = closed.Gaps > 0 ? closed.Gaps : null,
+        };
     }
 
     private IngestResult Unavailable(IngestBatch batch, Exception ex, long started)

@@ -7,7 +7,7 @@ internal static class IngestServiceCollectionExtensions
 {
     /// <summary>
     /// Adds everything <c>POST /api/ingest</c> needs except <see cref="IMessageQueues"/> and <see cref="IWatermarkStore"/>,
-    /// which the storage client registers.
+    /// which the storage clients register, and <see cref="FunctionKeyCheck"/>, which depends on the host.
     /// </summary>
     public static IServiceCollection AddIngest(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,8 +21,9 @@ internal static class IngestServiceCollectionExtensions
             var routing = sp.GetRequiredService<IOptions<RoutingOptions>>().Value;
             return new MessagePacker(routing.MaxMessageBytes, routing.Packing);
         });
-        services.AddSingleton(sp => new WatermarkCache(sp.GetRequiredService<IOptions<IngestOptions>>().Value.WatermarkCacheSize));
-        services.AddSingleton<FunctionKeyCheck>();
+        services.AddSingleton<DeviceGates>();
+        services.AddMetrics();
+        services.AddSingleton<IngestMetrics>();
         services.AddSingleton<WatermarkCoordinator>();
         services.AddSingleton<QueueFanOut>();
         services.AddSingleton<IngestProcessor>();

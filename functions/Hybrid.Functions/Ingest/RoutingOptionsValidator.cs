@@ -1,6 +1,5 @@
 using System.Globalization;
 using Hybrid.Contracts;
-using Hybrid.Functions.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Hybrid.Functions.Ingest;
@@ -39,9 +38,16 @@ internal sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
 
     private static void CheckQueue(List<string> failures, string setting, string? value)
     {
-        if (!StorageQueueClient.IsValidQueueName(value))
+        if (!IsValidQueueName(value))
         {
             failures.Add($"{setting} '{value}' is not a valid queue name: 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit.");
         }
     }
+
+    /// <summary>Queue names: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.</summary>
+    internal static bool IsValidQueueName(string? name) =>
+        name is { Length: >= 3 and <= 63 }
+        && name.All(static c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+        && name[0] != '-' && name[^1] != '-'
+        && !name.Contains("--", StringComparison.Ordinal);
 }

@@ -4,16 +4,12 @@ namespace Hybrid.Functions.Storage;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 3000, EventName = "StorageConfigured", Level = LogLevel.Information,
-        Message = "Storage account {Account}: queues {QueueEndpoint}, tables {TableEndpoint}, authorization {Authorization}")]
-    public static partial void StorageConfigured(ILogger logger, string account, Uri queueEndpoint, Uri tableEndpoint, string authorization);
-
-    [LoggerMessage(EventId = 3001, EventName = "StorageRetry", Level = LogLevel.Warning,
-        Message = "Storage {Operation} attempt {Attempt} failed ({Reason}); retrying in {Delay}")]
-    public static partial void StorageRetry(ILogger logger, string operation, int attempt, string reason, TimeSpan delay);
+        Message = "Storage account {Account}: queues {QueueEndpoint}, tables {TableEndpoint}, authorization {Authorization}, {Attempts} attempt(s) per call")]
+    public static partial void StorageConfigured(ILogger logger, string account, Uri queueEndpoint, Uri tableEndpoint, string authorization, int attempts);
 
     [LoggerMessage(EventId = 3002, EventName = "StorageUnavailable", Level = LogLevel.Error,
-        Message = "Storage {Operation} failed after {Attempts} attempts: {Reason}")]
-    public static partial void StorageUnavailable(ILogger logger, string operation, int attempts, string reason);
+        Message = "Storage {Operation} unavailable: {Reason}")]
+    public static partial void StorageUnavailable(ILogger logger, string operation, string reason);
 
     [LoggerMessage(EventId = 3003, EventName = "QueueCreated", Level = LogLevel.Information,
         Message = "Created queue {Queue}")]
@@ -30,4 +26,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3006, EventName = "StorageHealthFailed", Level = LogLevel.Warning,
         Message = "Storage health check failed: {Reason}")]
     public static partial void StorageHealthFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3007, EventName = "LedgerUnreadable", Level = LogLevel.Error,
+        Message = "Table {Table} entity {Device}/{Epoch}: its Ledger property is not a delivery ledger; read as everything through watermark {Watermark} (seqs of the lost ranges may be enqueued again)")]
+    public static partial void LedgerUnreadable(ILogger logger, string table, string device, string epoch, long watermark);
 }

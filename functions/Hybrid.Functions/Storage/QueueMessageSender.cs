@@ -1,41 +1,68 @@
+using System.Collections.Concurrent;
+using Azure.Storage.Queues;
 using Hybrid.Functions.Ingest;
 
 namespace Hybrid.Functions.Storage;
 
-/// <summary>Ingest's fan-out target on Azure Storage Queues: base64 message text, queues created on demand.</summary>
+/// <summary>Ingest's fan-out target on Azure Storage Queues: one <see cref="QueueClient"/> per queue, queues created on demand.</summary>
 internal sealed class QueueMessageSender : IMessageQueues
 {
-    private readonly StorageQueueClient _queues;
-    private readonly ILogger<QueueMessageSender> _logger;
+    /// <summary>Acknowledged readings must never expire unread (the service default is 7 days): consumers delete them.</summary>
+    private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
 
-    public QueueMessageSender(StorageQueueClient queues, ILogger<QueueMessageSender> logger)
+    private readonly StorageAccountClients _clients;
+    private readonly ILogger<QueueMessageSender> _logger;
+    private readonly ConcurrentDictionary<string, QueueClient> _queues = new(StringComparer.Ordinal);
+
+    public QueueMessageSender(StorageAccountClients clients, ILogger<QueueMessageSender> logger)
     {
-        _queues = queues;
+        _clients = clients ?? throw new ArgumentNullException(nameof(clients));
         _logger = logger;
     }
 
     public async Task EnsureQueueAsync(string queueName, CancellationToken cancellationToken)
     {
-        if (await _queues.CreateQueueIfNotExistsAsync(queueName, cancellationToken).ConfigureAwait(false))
+        try
         {
-            Log.QueueCreated(_logger, queueName);
+            if (await Queue(queueName).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false) is not null)
+            {
+                Log.QueueCreated(_logger, queueName);
+            }
+        }
+        catch (Exception ex) when (StorageErrors.Classify(ex) is not null)
+        {
+            throw _clients.Fail($"CreateQueue {queueName}", ex);
         }
     }
 
     public async Task SendAsync(string queueName, ReadOnlyMemory<byte> messageText, CancellationToken cancellationToken)
     {
-        // Acknowledged readings must never expire unread (the service default is 7 days): consumers delete them.
-        if (await _queues.TryPutMessageAsync(queueName, messageText, cancellationToken, timeToLive: Timeout.InfiniteTimeSpan).ConfigureAwait(false))
+        var queue = Queue(queueName);
+        var message = BinaryData.FromBytes(messageText);
+        try
         {
+            await queue.SendMessageAsync(message, visibilityTimeout: null, timeToLive: NeverExpires, cancellationToken).ConfigureAwait(false);
             return;
         }
-
-        // The queue vanished after the caller ensured it (deleted by an operator or a test): create it and put once more.
-        await EnsureQueueAsync(queueName, cancellationToken).ConfigureAwait(false);
-        if (!await _queues.TryPutMessageAsync(queueName, messageText, cancellationToken, timeToLive: Timeout.InfiniteTimeSpan).ConfigureAwait(false))
+        catch (Exception ex) when (StorageErrors.Classify(ex) == StorageFailure.NotFound)
         {
-            throw new StorageRequestException($"PutMessage {queueName}", System.Net.HttpStatusCode.NotFound, "QueueNotFound",
-                $"Queue {queueName} does not exist even after creating it.");
+            // The queue vanished after the caller ensured it (deleted by an operator or a test): create it and send once more.
+        }
+        catch (Exception ex) when (StorageErrors.Classify(ex) is not null)
+        {
+            throw _clients.Fail($"PutMessage {queueName}", ex);
+        }
+
+        await EnsureQueueAsync(queueName, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await queue.SendMessageAsync(message, visibilityTimeout: null, timeToLive: NeverExpires, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageErrors.Classify(ex) is not null)
+        {
+            throw _clients.Fail($"PutMessage {queueName}", ex);
         }
     }
+
+    private QueueClient Queue(string name) => _queues.GetOrAdd(name, static (n, clients) => clients.Queues.GetQueueClient(n), _clients);
 }

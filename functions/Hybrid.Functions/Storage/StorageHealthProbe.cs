@@ -1,23 +1,19 @@
-using Hybrid.Functions.Ingest;
-
 namespace Hybrid.Functions.Storage;
 
 /// <summary>
-/// Storage reachability for <c>/api/health</c>: one signed, unretried round trip to each service, so a health
-/// check answers within one request timeout and also catches a wrong key or missing role.
+/// Storage reachability for <c>/api/health</c>: one unretried call to each service (list one queue, query one table),
+/// so a health check answers within one request timeout and also catches a wrong key or missing role.
 /// </summary>
 internal sealed class StorageHealthProbe
 {
-    private readonly StorageQueueClient _queues;
-    private readonly StorageTableClient _tables;
+    private readonly StorageAccountClients _clients;
     private readonly ILogger<StorageHealthProbe> _logger;
     private readonly Lock _gate = new();
     private Task<string?>? _inFlight;
 
-    public StorageHealthProbe(StorageQueueClient queues, StorageTableClient tables, ILogger<StorageHealthProbe> logger)
+    public StorageHealthProbe(StorageAccountClients clients, ILogger<StorageHealthProbe> logger)
     {
-        _queues = queues;
-        _tables = tables;
+        _clients = clients;
         _logger = logger;
     }
 
@@ -43,8 +39,20 @@ internal sealed class StorageHealthProbe
     private async Task<string?> ProbeAsync()
     {
         var failures = await Task.WhenAll(
-            FailureOfAsync(_queues.ProbeAsync(CancellationToken.None)),
-            FailureOfAsync(_tables.ProbeAsync(CancellationToken.None))).ConfigureAwait(false);
+            FailureOfAsync("ListQueues", static async clients =>
+            {
+                await foreach (var _ in clients.ProbeQueues.GetQueuesAsync().AsPages(pageSizeHint: 1).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }),
+            FailureOfAsync("QueryTables", static async clients =>
+            {
+                await foreach (var _ in clients.ProbeTables.QueryAsync(maxPerPage: 1).AsPages().ConfigureAwait(false))
+                {
+                    break;
+                }
+            })).ConfigureAwait(false);
         var reason = string.Join("; ", failures.OfType<string>());
         if (reason.Length == 0)
         {
@@ -55,16 +63,16 @@ internal sealed class StorageHealthProbe
         return reason;
     }
 
-    private static async Task<string?> FailureOfAsync(Task probe)
+    private async Task<string?> FailureOfAsync(string operation, Func<StorageAccountClients, Task> probe)
     {
         try
         {
-            await probe.ConfigureAwait(false);
+            await probe(_clients).ConfigureAwait(false);
             return null;
         }
-        catch (Exception ex) when (ex is StorageUnavailableException or StorageRequestException)
+        catch (Exception ex) when (StorageErrors.Classify(ex) is not null)
         {
-            return ex.Message;
+            return _clients.Fail(operation, ex, probe: true).Message;
         }
     }
 }

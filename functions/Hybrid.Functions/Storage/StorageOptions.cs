@@ -4,8 +4,9 @@ namespace Hybrid.Functions.Storage;
 
 /// <summary>
 /// Storage account settings, section <c>Hybrid:Storage</c> (environment: <c>Hybrid__Storage__*</c>).
-/// Either <see cref="ConnectionString"/> (SharedKey; Azurite and connection strings) or <see cref="AccountName"/>
-/// (Entra ID bearer tokens from <c>DefaultAzureCredential</c>, e.g. a managed identity in Azure).
+/// Either <see cref="ConnectionString"/> (account key; Azurite and connection strings) or <see cref="AccountName"/>
+/// (Entra ID tokens from <c>DefaultAzureCredential</c>, e.g. a managed identity in Azure). The retry settings become
+/// the Azure SDK clients' <c>ClientOptions.Retry</c>.
 /// </summary>
 internal sealed class StorageOptions
 {
@@ -31,7 +32,7 @@ internal sealed class StorageOptions
     /// <summary>Time limit of one HTTP attempt against storage.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Retries after the first attempt on 408/500/502/503/504 and network failures.</summary>
+    /// <summary>Retries after the first attempt on 408/429/500/502/503/504 and network failures (the SDK's transient set).</summary>
     public int MaxRetries { get; set; } = 4;
 
     /// <summary>First retry delay; later ones grow exponentially with jitter up to <see cref="MaxRetryDelay"/>.</summary>

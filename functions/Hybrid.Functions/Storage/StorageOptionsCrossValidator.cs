@@ -21,7 +21,7 @@ internal sealed class StorageOptionsCrossValidator : IValidateOptions<StorageOpt
                 "(e.g. UseDevelopmentStorage=true for Azurite) or the account name (managed identity in Azure).");
         }
 
-        if (hasConnectionString && !StorageConnectionString.TryParse(options.ConnectionString, out _, out var error))
+        if (hasConnectionString && StorageAccountClients.ConnectionStringError(options.ConnectionString) is { } error)
         {
             failures.Add($"Hybrid:Storage:ConnectionString is invalid: {error}");
         }

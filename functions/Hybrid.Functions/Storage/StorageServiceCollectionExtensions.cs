@@ -1,18 +1,15 @@
-using Azure.Identity;
 using Hybrid.Functions.Ingest;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Hybrid.Functions.Storage;
 
-/// <summary>Registers the storage client and its ingest seams.</summary>
+/// <summary>Registers the storage clients and their ingest seams.</summary>
 internal static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds and validates <c>Hybrid:Storage</c> on start, and registers one <see cref="StorageTransport"/> (one
-    /// <see cref="HttpClient"/>) for the account, <see cref="StorageQueueClient"/>, <see cref="StorageTableClient"/>,
-    /// <see cref="IMessageQueues"/>, <see cref="IWatermarkStore"/> and <see cref="StorageHealthProbe"/>.
-    /// Needs a <see cref="TimeProvider"/> registration.
+    /// Binds and validates <c>Hybrid:Storage</c> on start, and registers one <see cref="StorageAccountClients"/> for the
+    /// account (shared by everything), <see cref="IMessageQueues"/>, <see cref="IWatermarkStore"/> and
+    /// <see cref="StorageHealthProbe"/>.
     /// </summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,22 +20,15 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger<StorageTransport>() ?? NullLogger<StorageTransport>.Instance;
-            var account = CreateAccount(options);
-            Log.StorageConfigured(logger, account.Name, account.QueueEndpoint, account.TableEndpoint, account.SharedKey is null ? "Entra ID" : "SharedKey");
-            return new StorageTransport(account, options, sp.GetRequiredService<TimeProvider>(), logger,
-                account.SharedKey is null ? new DefaultAzureCredential() : null);
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<StorageAccountClients>();
+            var clients = new StorageAccountClients(options, logger);
+            Log.StorageConfigured(logger, clients.Queues.AccountName, clients.Queues.Uri, clients.Tables.Uri,
+                clients.UsesIdentity ? "Entra ID" : "SharedKey", clients.Attempts);
+            return clients;
         });
-        services.AddSingleton<StorageQueueClient>();
-        services.AddSingleton<StorageTableClient>();
         services.AddSingleton<IMessageQueues, QueueMessageSender>();
         services.AddSingleton<IWatermarkStore, TableWatermarkStore>();
         services.AddSingleton<StorageHealthProbe>();
         return services;
     }
-
-    internal static StorageAccount CreateAccount(StorageOptions options) =>
-        string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? StorageAccount.ForTokenCredential(options.AccountName, options.QueueEndpoint, options.TableEndpoint)
-            : StorageAccount.Parse(options.ConnectionString);
 }

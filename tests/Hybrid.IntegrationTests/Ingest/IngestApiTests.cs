@@ -164,10 +164,10 @@ public sealed class IngestApiTests(IngestAppFixture fixture)
     public async Task Ingest_LiveClaimOfAnotherRequest_Answers409WithRetryAfterThenTakesTheExpiredClaimOver()
     {
         var (device, epoch) = (NewDevice(), NewEpoch());
-        var store = new Hybrid.Functions.Storage.TableWatermarkStore(fixture.Storage.Tables,
+        var store = new Hybrid.Functions.Storage.TableWatermarkStore(fixture.Storage.Account,
             Microsoft.Extensions.Options.Options.Create(fixture.Storage.Options), Microsoft.Extensions.Logging.Abstractions.NullLogger<Hybrid.Functions.Storage.TableWatermarkStore>.Instance);
         var expires = TimeProvider.System.GetUtcNow().AddSeconds(3);
-        await store.TryInsertAsync(device, epoch, new Hybrid.Functions.Ingest.WatermarkState(0, "someone-else", 50, expires), default);
+        await store.TryInsertAsync(device, epoch, new Hybrid.Functions.Ingest.WatermarkState(Hybrid.Functions.Ingest.DeliveryLedger.Empty, "someone-else", [new Hybrid.Functions.Ingest.SeqRange(1, 50)], expires), default);
         using var http = Client(fixture.AppA.BaseAddress);
         var body = Batch(device, epoch, Enumerable.Range(1, 10).Select(i => (long)i));
 
@@ -179,10 +179,10 @@ public sealed class IngestApiTests(IngestAppFixture fixture)
 
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), conflict.Headers.RetryAfter?.Delta);
-        Assert.Contains($"seqs 1-50 of device '{device}'", detail, StringComparison.Ordinal);
+        Assert.Contains($"seqs 1-50 for device '{device}'", detail, StringComparison.Ordinal);
         Assert.Equal(0, queuedWhileClaimed);
         Assert.Equal((10, 0, 10L), (after.Accepted, after.Duplicates, after.Watermark));
-        Assert.Equal(new Hybrid.Functions.Ingest.WatermarkState(10, null, 0, null), stored!.State);
+        Assert.Equal(Hybrid.Functions.Ingest.WatermarkState.Settled(Hybrid.Functions.Ingest.DeliveryLedger.Through(10)), stored!.State);
         Assert.True(TimeProvider.System.GetUtcNow() >= expires);
         Assert.Contains("taking over expired claim someone-else", fixture.AppA.Output, StringComparison.Ordinal);
     }

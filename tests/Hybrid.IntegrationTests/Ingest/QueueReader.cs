@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure;
 using Hybrid.IntegrationTests.Storage;
 
 namespace Hybrid.IntegrationTests.Ingest;
@@ -6,7 +7,7 @@ namespace Hybrid.IntegrationTests.Ingest;
 /// <summary>One item as a consumer reads it from a queue message.</summary>
 internal sealed record QueuedItem(string Queue, string Device, string Epoch, long Seq, string? Type, string? Payload, string? Reason);
 
-/// <summary>The independent reader: drains queues with our storage client and parses the queue message format.</summary>
+/// <summary>The independent reader: drains queues with the Azure SDK's queue client and parses the queue message format.</summary>
 internal static class QueueReader
 {
     /// <summary>Dequeues and deletes every message of <paramref name="queues"/>, returning their items.</summary>
@@ -15,18 +16,28 @@ internal static class QueueReader
         var items = new List<QueuedItem>();
         foreach (var queue in queues)
         {
+            var client = storage.Queues.GetQueueClient(queue);
             while (true)
             {
-                var messages = await storage.Queues.GetMessagesAsync(queue, 32, TimeSpan.FromMinutes(5), default);
-                if (messages.Count == 0)
+                Azure.Storage.Queues.Models.QueueMessage[] messages;
+                try
+                {
+                    messages = (await client.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404)
+                {
+                    break; // the queue does not exist: nothing in it
+                }
+
+                if (messages.Length == 0)
                 {
                     break;
                 }
 
                 foreach (var message in messages)
                 {
-                    items.AddRange(Parse(queue, message.Body));
-                    await storage.Queues.DeleteMessageAsync(queue, message.MessageId, message.PopReceipt!, default);
+                    items.AddRange(Parse(queue, message.Body.ToMemory()));
+                    await client.DeleteMessageAsync(message.MessageId, message.PopReceipt);
                 }
             }
         }
@@ -40,7 +51,14 @@ internal static class QueueReader
         var total = 0L;
         foreach (var queue in queues)
         {
-            total += await storage.Queues.GetApproximateMessageCountAsync(queue, default) ?? 0;
+            try
+            {
+                total += (await storage.Queues.GetQueueClient(queue).GetPropertiesAsync()).Value.ApproximateMessagesCountLong;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // No queue, no messages.
+            }
         }
 
         return total;

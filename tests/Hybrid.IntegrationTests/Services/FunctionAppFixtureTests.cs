@@ -20,25 +20,17 @@ public sealed class FunctionAppFixtureTests(FunctionAppFixture fixture)
     }
 
     [Fact]
-    public async Task FunctionApp_HostFiles_DeclareRawHttpForwarding()
+    public async Task FunctionApp_BuildOutput_IsAnIsolatedWorkerAppTheHostStartsByIndexing()
     {
         var directory = RepositoryPaths.FunctionAppDirectory;
+        using var worker = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "worker.config.json")));
+        var description = worker.RootElement.GetProperty("description");
         using var host = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "host.json")));
-        var handler = host.RootElement.GetProperty("customHandler");
 
-        Assert.Equal("Hybrid.Functions", handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
-        Assert.True(File.Exists(Path.Combine(directory, "Hybrid.Functions")));
-        Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
-        foreach (var (function, method, auth) in new[] { ("ingest", "post", "function"), ("health", "get", "anonymous") })
-        {
-            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, function, "function.json")));
-            var bindings = json.RootElement.GetProperty("bindings").EnumerateArray().ToList();
-            Assert.Equal(2, bindings.Count);
-            Assert.Equal("httpTrigger", bindings[0].GetProperty("type").GetString());
-            Assert.Equal(auth, bindings[0].GetProperty("authLevel").GetString());
-            Assert.Equal(method, bindings[0].GetProperty("methods")[0].GetString());
-            Assert.Equal(function, bindings[0].GetProperty("route").GetString());
-            Assert.Equal("http", bindings[1].GetProperty("type").GetString());
-        }
+        Assert.Equal("dotnet-isolated", description.GetProperty("language").GetString());
+        Assert.Equal("Hybrid.Functions.dll", description.GetProperty("defaultWorkerPath").GetString());
+        Assert.True(File.Exists(Path.Combine(directory, "Hybrid.Functions.dll")));
+        Assert.True(File.Exists(Path.Combine(directory, "functions.metadata")));
+        Assert.False(host.RootElement.TryGetProperty("customHandler", out _));
     }
 }

@@ -33,6 +33,9 @@ internal sealed class ScriptedHttpServer : IDisposable
 
     public ConcurrentQueue<(string Method, string Path, string? Authorization)> Requests { get; } = new();
 
+    /// <summary>Body of every 2xx answer (e.g. the XML receipt the queue SDK parses after a put); none when null.</summary>
+    public string? SuccessBody { get; init; }
+
     /// <summary>A connection string whose queue and table endpoints both point here (path-style, Azurite's key).</summary>
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteServer.AccountKey};" +
@@ -78,7 +81,18 @@ internal sealed class ScriptedHttpServer : IDisposable
             context.Response.Headers["x-ms-error-code"] = code;
         }
 
-        context.Response.ContentLength64 = 0;
+        if (SuccessBody is not null && (int)status is >= 200 and < 300)
+        {
+            var body = System.Text.Encoding.UTF8.GetBytes(SuccessBody);
+            context.Response.ContentType = "application/xml";
+            context.Response.ContentLength64 = body.Length;
+            await context.Response.OutputStream.WriteAsync(body);
+        }
+        else
+        {
+            context.Response.ContentLength64 = 0;
+        }
+
         context.Response.Close();
     }
 }

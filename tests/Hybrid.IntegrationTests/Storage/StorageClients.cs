@@ -1,10 +1,15 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using Hybrid.Functions.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hybrid.IntegrationTests.Storage;
 
-/// <summary>Our storage client wired by hand for tests: short retry delays so outage tests stay quick.</summary>
+/// <summary>
+/// The app's storage clients (<see cref="StorageAccountClients"/>: the Azure SDKs' queue and table service clients)
+/// wired by hand for tests, with short retry delays so outage tests stay quick.
+/// </summary>
 internal sealed class StorageClients : IDisposable
 {
     public StorageClients(string connectionString, int maxRetries = 2, ILogger? logger = null)
@@ -17,21 +22,22 @@ internal sealed class StorageClients : IDisposable
             MaxRetryDelay = TimeSpan.FromMilliseconds(200),
             RequestTimeout = TimeSpan.FromSeconds(5),
         };
-        Transport = new StorageTransport(StorageAccount.Parse(connectionString), Options, TimeProvider.System, logger ?? NullLogger.Instance);
-        Queues = new StorageQueueClient(Transport);
-        Tables = new StorageTableClient(Transport);
+        Account = new StorageAccountClients(Options, logger ?? NullLogger.Instance);
     }
 
     public StorageOptions Options { get; }
 
-    public StorageTransport Transport { get; }
+    /// <summary>The clients as the app holds them (for the app's own seams: sender, watermark store, health probe).</summary>
+    public StorageAccountClients Account { get; }
 
-    public StorageQueueClient Queues { get; }
+    /// <summary>The queue service, with the SDK's retries; messages are base64 as the app writes them.</summary>
+    public QueueServiceClient Queues => Account.Queues;
 
-    public StorageTableClient Tables { get; }
+    /// <summary>The table service, with the SDK's retries.</summary>
+    public TableServiceClient Tables => Account.Tables;
 
     /// <summary>A fresh queue or table name per test, so tests sharing one Azurite never see each other's data.</summary>
     public static string UniqueName(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 20, 63)];
 
-    public void Dispose() => Transport.Dispose();
+    public void Dispose() => Account.Dispose();
 }

@@ -3,9 +3,12 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Azure.Core;
+using Azure.Core.Pipeline;
+using Hybrid.Functions.Ingest;
 using Hybrid.Functions.Storage;
 using Hybrid.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Hybrid.IntegrationTests.Storage;
 
@@ -41,7 +44,7 @@ public sealed class StorageEntraIdTests : IAsyncLifetime
             "--queueHost", "127.0.0.1", "--queuePort", _queuePort.ToString(CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", _tablePort.ToString(CultureInfo.InvariantCulture),
             "--oauth", "basic", "--cert", _directory.File("cert.pem"), "--key", _directory.File("key.pem"),
-            // No --skipApiVersionCheck here: Azurite's strict check proves both x-ms-version values we send are known.
+            // No --skipApiVersionCheck here: Azurite's strict check proves the x-ms-version values the SDKs send are known.
             "--disableTelemetry",
         ]);
         await FreePort.WaitUntilListeningAsync(_queuePort, TimeSpan.FromSeconds(60), () => _azurite.Output);
@@ -59,49 +62,66 @@ public sealed class StorageEntraIdTests : IAsyncLifetime
         _directory.Dispose();
     }
 
-    private StorageTransport CreateTransport(TokenCredential credential)
+    private StorageClientsForToken Create(TokenCredential credential)
     {
-        var account = StorageAccount.ForTokenCredential(
-            "devstoreaccount1",
-            new Uri($"https://127.0.0.1:{_queuePort}/devstoreaccount1"),
-            new Uri($"https://127.0.0.1:{_tablePort}/devstoreaccount1"));
         var thumbprint = _certificate!.Thumbprint;
-        return new StorageTransport(account, new StorageOptions { AccountName = "devstoreaccount1", MaxRetries = 1 }, TimeProvider.System,
-            NullLogger.Instance, credential,
-            handler => handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == thumbprint);
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == thumbprint,
+        };
+        var options = new StorageOptions
+        {
+            AccountName = "devstoreaccount1",
+            QueueEndpoint = new Uri($"https://127.0.0.1:{_queuePort}/devstoreaccount1"),
+            TableEndpoint = new Uri($"https://127.0.0.1:{_tablePort}/devstoreaccount1"),
+            MaxRetries = 1,
+        };
+        return new StorageClientsForToken(new StorageAccountClients(options, NullLogger.Instance, credential, new HttpClientTransport(handler)), options);
     }
 
     [Fact]
     public async Task BearerToken_AzuriteInOAuthMode_QueueAndTableWorkWithoutAKey()
     {
         var credential = new UnsignedJwtCredential("https://storage.azure.com");
-        using var transport = CreateTransport(credential);
-        var queues = new StorageQueueClient(transport);
-        var tables = new StorageTableClient(transport);
+        using var clients = Create(credential);
+        var sender = new QueueMessageSender(clients.Account, NullLogger<QueueMessageSender>.Instance);
+        var store = new TableWatermarkStore(clients.Account, Options.Create(clients.Options), NullLogger<TableWatermarkStore>.Instance);
+        var probe = new StorageHealthProbe(clients.Account, NullLogger<StorageHealthProbe>.Instance);
 
-        Assert.True(await queues.CreateQueueIfNotExistsAsync("entra", default));
-        Assert.True(await queues.TryPutMessageAsync("entra", "by token"u8.ToArray(), default));
-        var message = Assert.Single(await queues.PeekMessagesAsync("entra", 32, default));
-        Assert.True(await tables.CreateTableIfNotExistsAsync("entra", default));
-        var inserted = await tables.InsertEntityAsync("entra", new TableEntity("d", "e").Set("Watermark", 12L), default);
-        var entity = await tables.GetEntityAsync("entra", "d", "e", default);
+        Assert.True(clients.Account.UsesIdentity);
+        await sender.EnsureQueueAsync("entra", default);
+        await sender.SendAsync("entra", "by token"u8.ToArray(), default);
+        var message = Assert.Single((await clients.Account.Queues.GetQueueClient("entra").PeekMessagesAsync(32)).Value);
+        var inserted = await store.TryInsertAsync("d", "e", WatermarkState.Settled(DeliveryLedger.Through(12)), default);
+        var entry = await store.GetAsync("d", "e", default);
+        var health = await probe.CheckAsync(default);
 
         Assert.Equal("by token"u8.ToArray(), message.Body.ToArray());
-        Assert.Equal(TableWriteOutcome.Success, inserted.Outcome);
-        Assert.Equal(12L, entity!.GetInt64("Watermark"));
-        Assert.Equal(1, credential.Calls); // one cached token served all seven requests
+        Assert.Equal(WriteOutcome.Success, inserted.Outcome);
+        Assert.Equal(12L, entry!.State.Watermark);
+        Assert.Null(health);
+        // Each of the four service clients (queues, tables, and their unretried probe twins) asks once and then
+        // reuses its cached token for every further request.
+        Assert.Equal(4, credential.Calls);
     }
 
     [Fact]
     public async Task BearerToken_WrongAudience_ThrowsTypedErrorWithRoleHint()
     {
-        using var transport = CreateTransport(new UnsignedJwtCredential("https://vault.azure.net"));
+        using var clients = Create(new UnsignedJwtCredential("https://vault.azure.net"));
 
-        var error = await Assert.ThrowsAsync<StorageRequestException>(() => new StorageQueueClient(transport).CreateQueueIfNotExistsAsync("entra", default));
+        var error = await Assert.ThrowsAsync<StorageRequestException>(
+            () => new QueueMessageSender(clients.Account, NullLogger<QueueMessageSender>.Instance).EnsureQueueAsync("entra", default));
 
         Assert.True(error.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, error.Message);
         Assert.Equal("AuthenticationFailed", error.ErrorCode);
-        Assert.Contains("identity", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Storage Queue Data Contributor", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The account's clients and the options they were made from; disposes the clients.</summary>
+    private sealed record StorageClientsForToken(StorageAccountClients Account, StorageOptions Options) : IDisposable
+    {
+        public void Dispose() => Account.Dispose();
     }
 
     /// <summary>A well-formed but unsigned JWT as Azurite's basic OAuth mode accepts it: audience, issuer, iat/nbf/exp.</summary>

@@ -2,10 +2,12 @@ using System.Net;
 using Hybrid.Functions.Ingest;
 using Hybrid.Functions.Storage;
 using Hybrid.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Hybrid.IntegrationTests.Storage;
 
-/// <summary>Wrong credentials against the shared Azurite: typed errors, never retried.</summary>
+/// <summary>Wrong credentials against the shared Azurite: typed errors naming the setting, never retried.</summary>
 [Collection(Collections.Azurite)]
 public sealed class StorageAuthorizationTests(AzuriteFixture fixture)
 {
@@ -15,9 +17,11 @@ public sealed class StorageAuthorizationTests(AzuriteFixture fixture)
         var wrongKey = Convert.ToBase64String(new byte[64]);
         var connectionString = fixture.Server.ConnectionString.Replace(AzuriteServer.AccountKey, wrongKey, StringComparison.Ordinal);
         using var clients = new StorageClients(connectionString);
+        var sender = new QueueMessageSender(clients.Account, NullLogger<QueueMessageSender>.Instance);
+        var store = new TableWatermarkStore(clients.Account, Options.Create(clients.Options), NullLogger<TableWatermarkStore>.Instance);
 
-        var queue = await Assert.ThrowsAsync<StorageRequestException>(() => clients.Queues.CreateQueueIfNotExistsAsync("authcheck", default));
-        var table = await Assert.ThrowsAsync<StorageRequestException>(() => clients.Tables.CreateTableIfNotExistsAsync("authcheck", default));
+        var queue = await Assert.ThrowsAsync<StorageRequestException>(() => sender.EnsureQueueAsync("authcheck", default));
+        var table = await Assert.ThrowsAsync<StorageRequestException>(() => store.GetAsync("dev", "epoch", default));
 
         foreach (var error in new[] { queue, table })
         {
@@ -27,6 +31,9 @@ public sealed class StorageAuthorizationTests(AzuriteFixture fixture)
             Assert.Contains("Hybrid:Storage:ConnectionString", error.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(wrongKey, error.Message, StringComparison.Ordinal);
         }
+
+        Assert.Equal("CreateQueue authcheck", queue.Operation);
+        Assert.StartsWith("CreateTable ", table.Operation, StringComparison.Ordinal);
     }
 }
 
@@ -34,45 +41,40 @@ public sealed class StorageAuthorizationTests(AzuriteFixture fixture)
 public sealed class StorageOutageTests
 {
     [Fact]
-    public async Task AzuriteKilled_OperationsFailAfterBoundedRetries_ThenRestartedAzuriteWorksWithSameClient()
+    public async Task AzuriteKilled_OperationsFailAfterBoundedRetries_ThenRestartedAzuriteWorksWithSameClients()
     {
         await using var azurite = await AzuriteServer.StartAsync();
-        var log = new RecordingLogger<StorageOutageTests>();
-        using var clients = new StorageClients(azurite.ConnectionString, maxRetries: 2, log);
-        await clients.Queues.CreateQueueIfNotExistsAsync("outage", default);
-        await clients.Tables.CreateTableIfNotExistsAsync("outage", default);
-        Assert.True(await clients.Queues.TryPutMessageAsync("outage", "before"u8.ToArray(), default));
-        Assert.Equal(TableWriteOutcome.Success, (await clients.Tables.InsertEntityAsync("outage", new TableEntity("d", "e").Set("Watermark", 7L), default)).Outcome);
+        using var clients = new StorageClients(azurite.ConnectionString, maxRetries: 2);
+        var sender = new QueueMessageSender(clients.Account, NullLogger<QueueMessageSender>.Instance);
+        var store = new TableWatermarkStore(clients.Account, Options.Create(new StorageOptions { WatermarkTable = "outage" }), NullLogger<TableWatermarkStore>.Instance);
+        await sender.EnsureQueueAsync("outage", default);
+        await sender.SendAsync("outage", "before"u8.ToArray(), default);
+        Assert.Equal(WriteOutcome.Success, (await store.TryInsertAsync("d", "e", WatermarkState.Settled(DeliveryLedger.Through(7)), default)).Outcome);
 
         await azurite.KillAsync();
-        log.Clear();
-        var put = await Assert.ThrowsAsync<StorageUnavailableException>(() => clients.Queues.TryPutMessageAsync("outage", "during"u8.ToArray(), default));
-        var get = await Assert.ThrowsAsync<StorageUnavailableException>(() => clients.Tables.GetEntityAsync("outage", "d", "e", default));
-        var retries = log.Entries.Where(e => e.Id == 3001).ToList();
-        var failures = log.Entries.Where(e => e.Id == 3002).ToList();
+        var put = await Assert.ThrowsAsync<StorageUnavailableException>(() => sender.SendAsync("outage", "during"u8.ToArray(), default));
+        var get = await Assert.ThrowsAsync<StorageUnavailableException>(() => store.GetAsync("d", "e", default));
 
-        Assert.Contains("after 3 attempt(s)", put.Message, StringComparison.Ordinal);
-        Assert.IsType<HttpRequestException>(put.InnerException);
-        Assert.Contains("GetEntity outage", get.Message, StringComparison.Ordinal);
-        // Bounded: exactly MaxRetries retries per operation, then one failure each.
-        Assert.Equal(4, retries.Count);
-        Assert.Equal(2, retries.Count(e => e.Message.StartsWith("Storage PutMessage outage", StringComparison.Ordinal)));
-        Assert.Equal(2, failures.Count);
+        // Bounded: MaxRetries retries after the first attempt, then the typed outage ingest answers 503 for.
+        Assert.StartsWith("Storage PutMessage outage failed after 3 attempt(s): ", put.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Storage GetEntity outage failed after 3 attempt(s): ", get.Message, StringComparison.Ordinal);
+        Assert.True(StorageUnavailableException.IsOutage(put));
 
         // Azurite saves its metadata every few seconds, so a SIGKILL may lose the queue and table themselves: what
-        // matters here is that the same client (with its pooled, now dead connections) works again.
+        // matters here is that the same clients (with their pooled, now dead connections) work again.
         await azurite.RestartAsync();
-        await clients.Queues.CreateQueueIfNotExistsAsync("outage", default);
-        await clients.Tables.CreateTableIfNotExistsAsync("outage", default);
-        await clients.Queues.ClearMessagesAsync("outage", default);
-        Assert.True(await clients.Queues.TryPutMessageAsync("outage", "after"u8.ToArray(), default));
-        await clients.Tables.DeleteEntityAsync("outage", "d", "e", "*", default);
-        var inserted = await clients.Tables.InsertEntityAsync("outage", new TableEntity("d", "e").Set("Watermark", 8L), default);
-        var messages = await clients.Queues.PeekMessagesAsync("outage", 32, default);
-        var entity = await clients.Tables.GetEntityAsync("outage", "d", "e", default);
+        await sender.EnsureQueueAsync("outage", default);
+        var queue = clients.Queues.GetQueueClient("outage");
+        await queue.ClearMessagesAsync();
+        await sender.SendAsync("outage", "after"u8.ToArray(), default);
+        var entry = await store.GetAsync("d", "e", default);
+        var written = entry is null
+            ? await store.TryInsertAsync("d", "e", WatermarkState.Settled(DeliveryLedger.Through(8)), default)
+            : await store.TryReplaceAsync("d", "e", WatermarkState.Settled(DeliveryLedger.Through(8)), entry.ETag, default);
+        var messages = (await queue.PeekMessagesAsync(32)).Value;
 
-        Assert.Equal(TableWriteOutcome.Success, inserted.Outcome);
-        Assert.Equal(["after"], messages.Select(m => System.Text.Encoding.UTF8.GetString(m.Body.Span)));
-        Assert.Equal(8L, entity!.GetInt64("Watermark"));
+        Assert.Equal(WriteOutcome.Success, written.Outcome);
+        Assert.Equal(["after"], messages.Select(m => m.Body.ToString()));
+        Assert.Equal(8L, (await store.GetAsync("d", "e", default))!.State.Watermark);
     }
 }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Hybrid.Functions.Ingest;
 using Hybrid.Functions.Storage;
 using Hybrid.Testing;
@@ -15,9 +16,9 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
     public void Dispose() => _clients.Dispose();
 
     private TableWatermarkStore CreateStore(string table) =>
-        new TableWatermarkStore(_clients.Tables, Options.Create(new StorageOptions { WatermarkTable = table }), NullLogger<TableWatermarkStore>.Instance);
+        new(_clients.Account, Options.Create(new StorageOptions { WatermarkTable = table }), NullLogger<TableWatermarkStore>.Instance);
 
-    private QueueMessageSender CreateSender() => new QueueMessageSender(_clients.Queues, NullLogger<QueueMessageSender>.Instance);
+    private QueueMessageSender CreateSender() => new(_clients.Account, NullLogger<QueueMessageSender>.Instance);
 
     [Fact]
     public async Task WatermarkStore_InsertGetReplace_RoundTripsStateAndCreatesTable()
@@ -25,12 +26,12 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
         var table = StorageClients.UniqueName("wm");
         var store = CreateStore(table);
         var expires = new DateTimeOffset(2026, 11, 23, 11, 0, 0, 250, TimeSpan.Zero);
-        var claimed = new WatermarkState(0, "claim-1", 1042, expires);
+        var claimed = new WatermarkState(DeliveryLedger.Through(0), "claim-1", [new SeqRange(1, 1042)], expires);
 
         Assert.Null(await store.GetAsync("pi-kitchen", "01JD3EPOCH", default));
         var inserted = await store.TryInsertAsync("pi-kitchen", "01JD3EPOCH", claimed, default);
         var afterInsert = await store.GetAsync("pi-kitchen", "01JD3EPOCH", default);
-        var released = new WatermarkState(1042, null, 0, null);
+        var released = WatermarkState.Settled(DeliveryLedger.Through(1042));
         var replaced = await store.TryReplaceAsync("pi-kitchen", "01JD3EPOCH", released, afterInsert!.ETag, default);
         var afterReplace = await store.GetAsync("pi-kitchen", "01JD3EPOCH", default);
 
@@ -40,20 +41,40 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
         Assert.Equal(WriteOutcome.Success, replaced.Outcome);
         Assert.Equal(released, afterReplace!.State);
         Assert.Equal(replaced.ETag, afterReplace.ETag);
-        var raw = await _clients.Tables.GetEntityAsync(table, "pi-kitchen", "01JD3EPOCH", default);
-        Assert.Equal(["ClaimThrough", "Watermark"], raw!.PropertyNames.Order());
+        var raw = (await _clients.Tables.GetTableClient(table).GetEntityAsync<TableEntity>("pi-kitchen", "01JD3EPOCH")).Value;
+        Assert.Equal(["Ledger", "Watermark"], raw.Keys.Where(k => k is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")).Order());
+        Assert.Equal(1042L, raw["Watermark"]);
+    }
+
+    [Fact]
+    public async Task WatermarkStore_EntityFromBeforeLedgers_ReadsAsItsWatermarkAndClaimedRange()
+    {
+        var table = StorageClients.UniqueName("wm");
+        var store = CreateStore(table);
+        await store.TryInsertAsync("seed", "seed", WatermarkState.Empty, default);
+        var expires = new DateTimeOffset(2026, 11, 23, 11, 0, 0, TimeSpan.Zero);
+        var tables = _clients.Tables.GetTableClient(table);
+        await tables.AddEntityAsync(new TableEntity("old", "e1") { ["Watermark"] = 5L, ["ClaimId"] = "c", ["ClaimThrough"] = 9L, ["ClaimExpires"] = expires });
+        await tables.AddEntityAsync(new TableEntity("old", "e2") { ["Watermark"] = 7L, ["Ledger"] = "not a ledger" });
+
+        var legacy = await store.GetAsync("old", "e1", default);
+        var unreadable = await store.GetAsync("old", "e2", default);
+
+        Assert.Equal(new WatermarkState(DeliveryLedger.Through(5), "c", [new SeqRange(6, 9)], expires), legacy!.State);
+        // The ranges are lost, never a seq: everything above the watermark counts as new again.
+        Assert.Equal(WatermarkState.Settled(DeliveryLedger.Through(7)), unreadable!.State);
     }
 
     [Fact]
     public async Task WatermarkStore_InsertRaceAndStaleReplace_AreValues()
     {
         var store = CreateStore(StorageClients.UniqueName("wm"));
-        var first = await store.TryInsertAsync("dev", "epoch", new WatermarkState(5, null, 0, null), default);
-        var second = await store.TryInsertAsync("dev", "epoch", new WatermarkState(9, null, 0, null), default);
+        var first = await store.TryInsertAsync("dev", "epoch", WatermarkState.Settled(DeliveryLedger.Through(5)), default);
+        var second = await store.TryInsertAsync("dev", "epoch", WatermarkState.Settled(DeliveryLedger.Through(9)), default);
         var entry = await store.GetAsync("dev", "epoch", default);
 
         var concurrent = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
-            store.TryReplaceAsync("dev", "epoch", new WatermarkState(100 + i, $"c{i}", 200, null), entry!.ETag, default)));
+            store.TryReplaceAsync("dev", "epoch", new WatermarkState(DeliveryLedger.Through(100 + i), $"c{i}", [new SeqRange(100 + i + 1, 200)], null), entry!.ETag, default)));
         var final = await store.GetAsync("dev", "epoch", default);
 
         Assert.Equal(WriteOutcome.Success, first.Outcome);
@@ -61,7 +82,7 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
         Assert.Equal(5, entry!.State.Watermark);
         var winner = Assert.Single(Enumerable.Range(0, 10), i => concurrent[i].Outcome == WriteOutcome.Success);
         Assert.All(concurrent.Where(r => r.Outcome != WriteOutcome.Success), r => Assert.Equal(WriteOutcome.PreconditionFailed, r.Outcome));
-        Assert.Equal(new WatermarkState(100 + winner, $"c{winner}", 200, null), final!.State);
+        Assert.Equal(new WatermarkState(DeliveryLedger.Through(100 + winner), $"c{winner}", [new SeqRange(100 + winner + 1, 200)], null), final!.State);
     }
 
     [Fact]
@@ -69,11 +90,11 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
     {
         var table = StorageClients.UniqueName("wm");
         var store = CreateStore(table);
-        await store.TryInsertAsync("dev", "epoch", new WatermarkState(1, null, 0, null), default);
+        await store.TryInsertAsync("dev", "epoch", WatermarkState.Settled(DeliveryLedger.Through(1)), default);
         var entry = await store.GetAsync("dev", "epoch", default);
-        await _clients.Tables.DeleteEntityAsync(table, "dev", "epoch", "*", default);
+        await _clients.Tables.GetTableClient(table).DeleteEntityAsync("dev", "epoch");
 
-        var result = await store.TryReplaceAsync("dev", "epoch", new WatermarkState(2, null, 0, null), entry!.ETag, default);
+        var result = await store.TryReplaceAsync("dev", "epoch", WatermarkState.Settled(DeliveryLedger.Through(2)), entry!.ETag, default);
 
         Assert.Equal(WriteOutcome.PreconditionFailed, result.Outcome);
         Assert.Null(await store.GetAsync("dev", "epoch", default));
@@ -85,9 +106,9 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
         var table = StorageClients.UniqueName("wm");
         var store = CreateStore(table);
         Assert.Null(await store.GetAsync("dev", "epoch", default)); // creates the table
-        Assert.True(await _clients.Tables.DeleteTableAsync(table, default));
+        Assert.Equal(204, (await _clients.Tables.DeleteTableAsync(table)).Status);
 
-        var result = await store.TryInsertAsync("dev", "epoch", new WatermarkState(3, null, 0, null), default);
+        var result = await store.TryInsertAsync("dev", "epoch", WatermarkState.Settled(DeliveryLedger.Through(3)), default);
 
         Assert.Equal(WriteOutcome.Success, result.Outcome);
         Assert.Equal(3, (await store.GetAsync("dev", "epoch", default))!.State.Watermark);
@@ -107,8 +128,11 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
             await sender.SendAsync(queue, payload, default);
         }
 
-        var messages = await _clients.Queues.PeekMessagesAsync(queue, 32, default);
-        Assert.Equal(payloads, messages.Select(m => m.Body.ToArray()));
+        // Read the raw message text without the SDK's decoding: it must be the base64 of the bytes sent.
+        var raw = new Azure.Storage.Queues.QueueClient(fixture.Server.ConnectionString, queue);
+        var messages = (await raw.PeekMessagesAsync(32)).Value;
+        Assert.Equal(payloads.Select(Convert.ToBase64String), messages.Select(m => m.MessageText));
+        Assert.All(messages, m => Assert.True(m.ExpiresOn > TimeProvider.System.GetUtcNow().AddYears(1000), $"expires {m.ExpiresOn}"));
     }
 
     [Fact]
@@ -117,11 +141,11 @@ public sealed class StorageSeamTests(AzuriteFixture fixture) : IDisposable
         var queue = StorageClients.UniqueName("fanout");
         var sender = CreateSender();
         await sender.EnsureQueueAsync(queue, default);
-        Assert.True(await _clients.Queues.DeleteQueueAsync(queue, default));
+        await _clients.Queues.DeleteQueueAsync(queue);
 
         await sender.SendAsync(queue, "after-delete"u8.ToArray(), default);
 
-        var message = Assert.Single(await _clients.Queues.PeekMessagesAsync(queue, 32, default));
+        var message = Assert.Single((await _clients.Queues.GetQueueClient(queue).PeekMessagesAsync(32)).Value);
         Assert.Equal("after-delete"u8.ToArray(), message.Body.ToArray());
     }
 }

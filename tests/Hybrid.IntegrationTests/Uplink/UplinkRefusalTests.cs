@@ -37,6 +37,38 @@ public sealed class UplinkRefusalTests(UplinkFixture fixture)
     }
 
     [Fact]
+    public async Task DeadLetterRetry_FromTheCliWhileTheAgentRuns_SinkPostsItAgainAndARefusalKeepsItWithTheNewAnswer()
+    {
+        const long BadSeq = 12;
+        var device = UplinkAgent.NewDevice("retry");
+        using var data = new TempDirectory("uplink-retry");
+        var tomorrow = TimeProvider.System.GetUtcNow().AddDays(1);
+        await StoreSeeder.WriteAsync(device, data.Path, StoreSeeder.Numbered(20).Select((r, i) => i + 1 == BadSeq ? r with { Ts = tomorrow } : r));
+        var settings = UplinkAgent.Settings(device, data.Path, fixture.IngestUrl, UplinkFixture.FunctionKey);
+        await using var agent = await UplinkAgent.StartAsync(settings);
+        await StoreSnapshot.WaitUntilAsync(data.Path, s => s.Drained && s.DeadLetters.Count == 1, UplinkAgent.Timeout, () => agent.Output);
+
+        await using (var cli = ChildProcess.Start(RepositoryPaths.EdgeAgent, ["deadletter", "retry", "--sink", "uplink", "--from", "12", "--to", "12"], settings))
+        {
+            Assert.Equal(0, await cli.WaitForExitAsync(UplinkAgent.Timeout));
+            Assert.Contains("marked 1 dead letters for retry", cli.Output, StringComparison.Ordinal);
+        }
+
+        // The running agent's sink looks within its poll interval; the Function still refuses the reading's ts.
+        await agent.WaitForOutputAsync($"uplink: retried dead letter normal seq {BadSeq} (telemetry.seed) refused again", UplinkAgent.Timeout);
+        await UplinkAgent.StopAsync(agent);
+        var deadLetter = Assert.Single(StoreSnapshot.Read(data.Path).DeadLetters);
+        Assert.Equal(BadSeq, deadLetter.Seq);
+        Assert.StartsWith("uplink: rejected by the Function: ts ", deadLetter.Reason, StringComparison.Ordinal);
+        // Refused twice, but on the rejected queue once: the Function's dedupe covers its rejected items too.
+        var queued = await fixture.DrainAsync(device);
+        Assert.Single(queued, q => q.Queue == UplinkFixture.RejectedQueue && q.Seq == BadSeq);
+        await using var list = ChildProcess.Start(RepositoryPaths.EdgeAgent, ["deadletter", "list"], settings);
+        Assert.Equal(0, await list.WaitForExitAsync(UplinkAgent.Timeout));
+        Assert.DoesNotContain("[retry pending]", list.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Batch_OneItemNestedBeyondTheParsersDepth_SplitDownToThatItemWhichAloneIsDeadLetteredWithThe400Detail()
     {
         const long BadSeq = 40;

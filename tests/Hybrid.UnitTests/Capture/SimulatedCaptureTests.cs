@@ -22,34 +22,38 @@ public sealed class SimulatedCaptureTests
         }
     }
 
+    /// <summary>A fake clock that says when the first timer is created on it.</summary>
+    private sealed class TimerSignallingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        private readonly TaskCompletionSource _timerCreated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task TimerCreated => _timerCreated.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _timerCreated.TrySetResult();
+            return timer;
+        }
+    }
+
     [Fact]
     public async Task Run_EveryInterval_WritesOneReadingPerSensorWithinItsBounds()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
+        var time = new TimerSignallingTimeProvider(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
         var writer = new RecordingWriter();
         var options = new SimulatedCaptureOptions { Enabled = true, Interval = TimeSpan.FromSeconds(5) };
         using var service = new SimulatedCaptureService(Options.Create(options), writer, time, NullLogger<SimulatedCaptureService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
 
-        // One tick at a time, each advance waiting for that tick's readings, so no tick can queue behind another.
-        // ExecuteAsync starts on the thread pool: an advance made before its timer exists is simply repeated.
+        // ExecuteAsync creates its timer on the thread pool: advance only once it exists, then exactly once per tick,
+        // each time waiting for that tick's readings (however slow a loaded machine is), so ticks never coalesce.
+        await time.TimerCreated.WaitAsync(TimeSpan.FromSeconds(30));
         for (var tick = 1; tick <= 3; tick++)
         {
-            for (var attempt = 0; attempt < 10 && writer.Readings.Count < 2 * tick; attempt++)
-            {
-                time.Advance(TimeSpan.FromSeconds(5));
-                try
-                {
-                    await Eventually.UntilAsync(() => writer.Readings.Count >= 2 * tick, TimeSpan.FromSeconds(1));
-                }
-                catch (TimeoutException)
-                {
-                    // The timer did not exist yet when time advanced: advance again.
-                }
-            }
-
-            Assert.True(writer.Readings.Count >= 2 * tick, $"tick {tick}: {writer.Readings.Count} readings after 10 advances");
+            time.Advance(TimeSpan.FromSeconds(5));
+            await Eventually.UntilAsync(() => writer.Readings.Count >= 2 * tick, TimeSpan.FromSeconds(30), () => $"tick {tick}: {writer.Readings.Count} readings");
         }
 
         await service.StopAsync(CancellationToken.None);

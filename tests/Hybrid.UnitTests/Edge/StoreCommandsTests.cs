@@ -77,6 +77,60 @@ public sealed class StoreCommandsTests
     }
 
     [Fact]
+    public async Task DeadLetterRetry_Filtered_MarksThoseForTheirSinkWhichReadsThemBackWithTheirReading()
+    {
+        using var dir = new TempDirectory("cli");
+        await SeedAsync(dir.Path);
+
+        var (refused, _, usage) = Run(dir, (config, o, e) => StoreCommands.RetryDeadLetters(config, new DeadLetterFilter(null, null, null, null, null), all: false, o, e));
+        Assert.Equal(StoreCommands.Usage, refused);
+        Assert.Contains("deadletter retry needs a filter", usage, StringComparison.Ordinal);
+
+        var (code, output, error) = Run(dir, (config, o, e) => StoreCommands.RetryDeadLetters(config, new DeadLetterFilter("uplink", null, "too old", null, null), all: false, o, e));
+        Assert.Equal(StoreCommands.Done, code);
+        Assert.Equal("", error);
+        Assert.StartsWith("marked 1 dead letters for retry", output, StringComparison.Ordinal);
+
+        var (_, list, _) = Run(dir, (config, o, e) => StoreCommands.ListDeadLetters(config, new DeadLetterFilter(null, null, null, null, null), json: false, o, e));
+        Assert.Contains("[retry pending] uplink: too old", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("[retry pending] uplink: bad payload", list, StringComparison.Ordinal);
+
+        await using var store = TestStores.Create(dir.Path, sinks: ["mqtt", "uplink"]);
+        var uplink = store.GetSink("uplink");
+        var item = Assert.Single(await uplink.ReadRetriesAsync(10, CancellationToken.None));
+        Assert.Equal((Lane.Normal, 3L, "k3"), (item.Reading.Lane, item.Reading.Seq, item.Reading.Key));
+        Assert.Empty(await store.GetSink("mqtt").ReadRetriesAsync(10, CancellationToken.None));
+
+        await uplink.SettleRetryAsync(item.Id, "uplink: still too old", CancellationToken.None);
+        Assert.Empty(await uplink.ReadRetriesAsync(10, CancellationToken.None));
+        var (_, again, _) = Run(dir, (config, o, e) => StoreCommands.ListDeadLetters(config, new DeadLetterFilter("uplink", null, "still too old", null, null), json: true, o, e));
+        using var json = JsonDocument.Parse(again);
+        Assert.False(Assert.Single(json.RootElement.EnumerateArray()).GetProperty("retryPending").GetBoolean());
+    }
+
+    [Fact]
+    public async Task DeadLetterRetry_ReadingGoneFromTheLogWhenDeadLettered_SaysItCannotBeRetried()
+    {
+        using var dir = new TempDirectory("cli");
+        await using (var store = TestStores.Create(dir.Path, sinks: ["uplink"]))
+        {
+            // A dead letter recorded after its log row had gone carries no copy of the reading.
+            await TestStores.WriteAsync(store, Enumerable.Range(1, 2).Select(i => TestStores.Reading(key: $"k{i}")));
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.Path};Pooling=false");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO dead_letters (sink, lane, seq, reason, at) VALUES ('uplink', 1, 1, 'uplink: gone', 0)";
+            command.ExecuteNonQuery();
+        }
+
+        var (code, output, error) = Run(dir, (config, o, e) => StoreCommands.RetryDeadLetters(config, new DeadLetterFilter(null, null, null, null, null), all: true, o, e));
+
+        Assert.Equal(StoreCommands.Done, code);
+        Assert.StartsWith("marked 0 dead letters", output, StringComparison.Ordinal);
+        Assert.Contains("1 matching dead letters hold no copy of their reading", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Status_NoStoreThere_ExitsOneNamingTheSettings()
     {
         using var dir = new TempDirectory("cli");

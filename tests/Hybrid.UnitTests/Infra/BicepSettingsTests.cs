@@ -77,13 +77,24 @@ public sealed partial class BicepSettingsTests
     }
 
     [Fact]
-    public void FunctionApp_RunsAsCustomHandlerOfTheBuiltExecutable()
+    public void FunctionApp_RunsOnDotnetIsolatedOfTheBuiltFramework()
     {
-        Assert.Matches(@"runtime:\s*\{\s*name:\s*'custom'", Bicep);
+        var runtime = Regex.Match(Bicep, @"runtime:\s*\{\s*name:\s*'(?<name>[^']+)'\s*version:\s*'(?<version>[^']+)'");
+        var framework = typeof(Hybrid.Functions.Ingest.StorageUnavailableException).Assembly
+            .GetCustomAttribute<System.Runtime.Versioning.TargetFrameworkAttribute>()!.FrameworkName;
 
+        Assert.True(runtime.Success, "main.bicep sets no functionAppConfig.runtime { name, version }.");
+        Assert.Equal("dotnet-isolated", runtime.Groups["name"].Value);
+        Assert.Equal($".NETCoreApp,Version=v{runtime.Groups["version"].Value}", framework);
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "functions", "Hybrid.Functions", "host.json")));
-        var executable = host.RootElement.GetProperty("customHandler").GetProperty("description").GetProperty("defaultExecutablePath").GetString();
-        Assert.Equal(typeof(Hybrid.Functions.Ingest.StorageUnavailableException).Assembly.GetName().Name, executable);
+        Assert.False(host.RootElement.TryGetProperty("customHandler", out _), "host.json still configures a custom handler.");
+    }
+
+    [Fact]
+    public void Bicep_BoundsLogRetentionAndDeploysTheSiteAfterItsContainer()
+    {
+        Assert.Matches(@"@minValue\(30\)\s*@maxValue\(730\)\s*param logRetentionDays int", Bicep);
+        Assert.Matches(@"dependsOn:\s*\[\s*storage::blobs::deploymentContainer", Bicep);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class BatchParserTests
     [InlineData("null", 400, "JSON null")]
     [InlineData("{\"device\":\"a\\nINFO forged\",\"epoch\":\"" + Epoch + "\",\"messages\":[]}", 400, "device 'a?INFO forged' must be")]
     [InlineData("[1,2]", 400, "The body is not a valid batch")]
+    [InlineData("{\"device\":\"pi\",\"epoch\":\"" + Epoch + "\",\"settledThrough\":-1,\"messages\":[]}", 400, "settledThrough -1 must be 0 or more")]
     public void Parse_MalformedBody_RefusesWithStatusAndReason(string body, int status, string reason)
     {
         var (batch, problem) = BatchParser.Parse(Encoding.UTF8.GetBytes(body), 1000);

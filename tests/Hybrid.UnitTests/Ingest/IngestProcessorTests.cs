@@ -1,16 +1,15 @@
 using Hybrid.Functions.Ingest;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using static Hybrid.UnitTests.Ingest.IngestTestData;
 
 namespace Hybrid.UnitTests.Ingest;
 
-public sealed class IngestProcessorTests
+public sealed class IngestProcessorTests : IDisposable
 {
     private readonly InMemoryWatermarkStore _store = new();
     private readonly RecordingQueues _queues = new();
     private readonly FakeTimeProvider _time = new(Now);
+    private readonly TestProcessors _processors = new();
 
     [Fact]
     public async Task Process_MixedBatch_RoutesValidItemsAndSendsRejectedWithReasons()
@@ -29,7 +28,7 @@ public sealed class IngestProcessorTests
         Assert.Equal([4L], _queues.Seqs("other"));
         // Two messages (the in-range reject and the out-of-order one) sent in parallel: their order is not defined.
         Assert.Equal([2L, 3], _queues.Seqs("ingest-rejected").Order());
-        Assert.Equal(new WatermarkState(4, null, 0, null), _store["pi", Epoch]);
+        Assert.Equal(State(4, null, 0, null), _store["pi", Epoch]);
     }
 
     [Fact]
@@ -62,21 +61,57 @@ public sealed class IngestProcessorTests
     }
 
     [Fact]
-    public async Task Process_GapAcrossBatches_LowerSeqLaterIsDuplicate()
+    public async Task Process_LowerSeqArrivingAfterHigherOnes_IsEnqueuedNotCalledADuplicate()
     {
         var sut = CreateSut();
 
         await sut.ProcessAsync(Batch("pi", [10, 11]), default);
         var response = (await sut.ProcessAsync(Batch("pi", [5, 12]), default)).Response!;
+        var resent = (await sut.ProcessAsync(Batch("pi", [5, 10, 11, 12]), default)).Response!;
 
-        Assert.Equal((1, 1, 12L), (response.Accepted, response.Duplicates, response.Watermark));
-        Assert.Equal([10L, 11, 12], _queues.Seqs().Order());
+        Assert.Equal((2, 0, 0L), (response.Accepted, response.Duplicates, response.Watermark));
+        Assert.Equal((0, 4), (resent.Accepted, resent.Duplicates));
+        Assert.Equal([5L, 10, 11, 12], _queues.Seqs().Order());
+        Assert.Equal("0;5,10-12;", _store["pi", Epoch]!.Ledger.Format());
+    }
+
+    [Fact]
+    public async Task Process_SettledThrough_ClosesTheGapsBelowItAndALateSeqThereIsRefusedAsLate()
+    {
+        var sut = CreateSut();
+        await sut.ProcessAsync(Batch("pi", [1, 2, 5, 6]), default);
+
+        var settled = (await sut.ProcessAsync(new Hybrid.Contracts.IngestBatch { Device = "pi", Epoch = Epoch, SettledThrough = 6, Messages = [Reading(7)] }, default)).Response!;
+        var late = (await sut.ProcessAsync(Batch("pi", [3, 8]), default)).Response!;
+
+        Assert.Equal((1, 7L, 1), (settled.Accepted, settled.Watermark, settled.GapsClosed));
+        Assert.Equal((1, 0), (late.Accepted, late.Duplicates));
+        var refused = Assert.Single(late.Rejected);
+        Assert.Equal(3, refused.Seq);
+        Assert.StartsWith("late: seq 3 lies in a gap this Function closed", refused.Reason, StringComparison.Ordinal);
+        Assert.Equal([1L, 2, 5, 6, 7, 8], _queues.Seqs().Order());
+    }
+
+    [Fact]
+    public async Task Process_MoreOutOfOrderRangesThanTheBound_ClosesTheOldestGapCountedInTheAnswer()
+    {
+        var sut = CreateSut(ingest: new IngestOptions { MaxDeliveredRanges = 2 });
+        await sut.ProcessAsync(Batch("pi", [2]), default);
+        await sut.ProcessAsync(Batch("pi", [4]), default);
+
+        var third = (await sut.ProcessAsync(Batch("pi", [6]), default)).Response!;
+        var late = (await sut.ProcessAsync(Batch("pi", [1, 3]), default)).Response!;
+
+        Assert.Equal((1, 2L), (third.GapsClosed, third.Watermark));
+        Assert.Equal(1, late.Accepted);
+        Assert.Equal([1L], late.Rejected.Select(r => r.Seq));
+        Assert.Equal([2L, 3, 4, 6], _queues.Seqs().Order());
     }
 
     [Fact]
     public async Task Process_LiveClaimByAnotherRequest_Answers409WithRetryAfterAndEnqueuesNothing()
     {
-        await _store.TryInsertAsync("pi", Epoch, new WatermarkState(3, "other", 9, Now.AddSeconds(30)), default);
+        await _store.TryInsertAsync("pi", Epoch, State(3, "other", 9, Now.AddSeconds(30)), default);
 
         var result = await CreateSut().ProcessAsync(Batch("pi", Reading(4), Reading(0)), default);
 
@@ -99,7 +134,7 @@ public sealed class IngestProcessorTests
 
         Assert.Equal(503, failed.Problem!.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(5), failed.Problem.RetryAfter);
-        Assert.Equal(new WatermarkState(3, null, 0, null), afterFailure);
+        Assert.Equal(State(3, null, 0, null), afterFailure);
         Assert.Equal((3, 3, 6L), (retry.Accepted, retry.Duplicates, retry.Watermark));
         Assert.Equal([1L, 2, 3, 4, 5, 6], _queues.Seqs());
     }
@@ -140,7 +175,7 @@ public sealed class IngestProcessorTests
 
         Assert.Equal(500, accepted.Sum());
         Assert.Equal(Enumerable.Range(1, 500).Select(s => (long)s), _queues.Seqs().Order());
-        Assert.Equal(new WatermarkState(500, null, 0, null), _store["pi", Epoch]);
+        Assert.Equal(State(500, null, 0, null), _store["pi", Epoch]);
     }
 
     [Fact]
@@ -148,7 +183,7 @@ public sealed class IngestProcessorTests
     {
         var sut = CreateSut();
         // Learned from a storage read (not from our own write, which the coordinator would also remember).
-        await _store.TryInsertAsync("pi", Epoch, new WatermarkState(2, null, 0, null), default);
+        await _store.TryInsertAsync("pi", Epoch, State(2, null, 0, null), default);
         await sut.ProcessAsync(Batch("pi", [1, 2]), default);
         _store.Down = true;
 
@@ -157,22 +192,51 @@ public sealed class IngestProcessorTests
         Assert.Equal((0, 2, 2L), (response.Accepted, response.Duplicates, response.Watermark));
     }
 
-    private IngestProcessor CreateSut(RoutingOptions? routing = null, IngestOptions? ingest = null)
+    public void Dispose() => _processors.Dispose();
+
+    [Fact]
+    public async Task Process_StorageHangsPastTheClaimBudget_Answers503WithinClaimDuration()
+    {
+        var hanging = new HangingWatermarkStore();
+        var sut = CreateSut(ingest: new IngestOptions { ClaimDuration = TimeSpan.FromSeconds(10) }, store: hanging);
+
+        var processing = sut.ProcessAsync(Batch("pi", Reading(1)), default);
+        await hanging.Entered.Task;
+        _time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(processing.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var result = await processing.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(503, result.Problem!.StatusCode);
+        Assert.Empty(_queues.Messages);
+    }
+
+    /// <summary>A watermark store whose reads never answer until cancelled, like storage that accepts connections and then stalls.</summary>
+    private sealed class HangingWatermarkStore : IWatermarkStore
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<WatermarkEntry?> GetAsync(string device, string epoch, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return null;
+        }
+
+        public Task<WriteResult> TryInsertAsync(string device, string epoch, WatermarkState state, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The read never answers.");
+
+        public Task<WriteResult> TryReplaceAsync(string device, string epoch, WatermarkState state, string etag, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The read never answers.");
+    }
+
+    private IngestProcessor CreateSut(RoutingOptions? routing = null, IngestOptions? ingest = null, IWatermarkStore? store = null)
     {
         routing ??= new RoutingOptions
         {
             DefaultQueue = "other",
             Routes = [new RouteOptions { Pattern = "telemetry.*", Queue = "telemetry" }, new RouteOptions { Pattern = "alert.*", Queue = "alerts" }],
         };
-        var options = Options.Create(ingest ?? new IngestOptions());
-        return new IngestProcessor(
-            new WatermarkCoordinator(_store, options, _time, NullLogger<WatermarkCoordinator>.Instance),
-            new QueueFanOut(_queues, options),
-            new RouteTable(routing),
-            new MessagePacker(routing.MaxMessageBytes, routing.Packing),
-            new WatermarkCache(1000),
-            options,
-            _time,
-            NullLogger<IngestProcessor>.Instance);
+        return _processors.Create(store ?? _store, _queues, _time, ingest ?? new IngestOptions(), routing);
     }
 }

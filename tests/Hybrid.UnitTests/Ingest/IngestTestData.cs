@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hybrid.Contracts;
+using Hybrid.Functions.Ingest;
 
 namespace Hybrid.UnitTests.Ingest;
 
@@ -28,4 +29,11 @@ internal static class IngestTestData
     };
 
     public static IngestBatch Batch(string device, params WireReading[] readings) => new() { Device = device, Epoch = Epoch, Messages = readings };
+
+    /// <summary>A stored state: everything through <paramref name="watermark"/>, and a claim on the seqs after it through <paramref name="claimThrough"/>.</summary>
+    public static WatermarkState State(long watermark, string? claimId = null, long claimThrough = 0, DateTimeOffset? claimExpires = null) =>
+        new(DeliveryLedger.Through(watermark), claimId, claimThrough > watermark ? [new SeqRange(watermark + 1, claimThrough)] : [], claimExpires);
+
+    /// <summary>The seqs <paramref name="first"/>..<paramref name="last"/>.</summary>
+    public static long[] Seqs(long first, long last) => [.. Enumerable.Range(0, (int)(last - first + 1)).Select(i => first + i)];
 }

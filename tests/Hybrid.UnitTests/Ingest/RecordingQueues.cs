@@ -13,6 +13,9 @@ internal sealed class RecordingQueues : IMessageQueues
 
     public ConcurrentDictionary<string, int> Created { get; } = new();
 
+    /// <summary>Sends attempted so far.</summary>
+    public int Sends => Volatile.Read(ref _sends);
+
     /// <summary>Sends after this many succeed throw <see cref="StorageUnavailableException"/>.</summary>
     public int FailAfter { get; set; } = int.MaxValue;
 

@@ -86,6 +86,33 @@ public sealed class MqttSinkTests
         Assert.Equal(new DeadLetterItem(1, "mqtt: payload too large"), dead);
     }
 
+    [Fact]
+    public async Task Run_DeadLettersMarkedForRetry_PublishedBeforeTheBacklogAndSettledByTheirAck()
+    {
+        var log = new FakeSinkLog(1);
+        log.Retries.Add(new RetryItem(41, new StoredReading(Lane.High, 7, "alert.x", DateTimeOffset.UnixEpoch, "test", null, Encoding.UTF8.GetBytes("{}"))));
+        log.Retries.Add(new RetryItem(42, new StoredReading(Lane.Normal, 9, "telemetry.x", DateTimeOffset.UnixEpoch, "test", null, Encoding.UTF8.GetBytes("{}"))));
+        var client = new ScriptedClient();
+        var (sink, cts, run) = Start(log, client);
+
+        await client.WaitForPublishesAsync(1);
+        Assert.Equal(("t/alert.x", 7L), client.Publishes[0]);
+        client.Complete(1, PublishResult.Acknowledged);
+        await client.WaitForPublishesAsync(2);
+        Assert.Equal(("t/telemetry.x", 9L), client.Publishes[1]);
+        client.Complete(2, PublishResult.Rejected("payload too large"));
+        await client.WaitForPublishesAsync(3);
+        Assert.Equal(("t/telemetry.x", 1L), client.Publishes[2]);
+        client.Complete(3, PublishResult.Acknowledged);
+        await log.WaitForCursorAsync(1);
+        await cts.CancelAsync();
+        await run;
+        sink.Dispose();
+
+        Assert.Equal([(41L, (string?)null), (42L, "mqtt: payload too large")], log.SettledRetries);
+        Assert.Empty(log.Retries);
+    }
+
     private static (MqttSink Sink, CancellationTokenSource Cts, Task Run) Start(FakeSinkLog log, ScriptedClient client)
     {
         Assert.True(TopicTemplate.TryParse("t/{type}", false, out var template, out _));
@@ -135,6 +162,30 @@ public sealed class MqttSinkTests
         public ValueTask DeadLetterAsync(Lane lane, IReadOnlyList<DeadLetterItem> items, CancellationToken cancellationToken)
         {
             DeadLetters.AddRange(items);
+            return ValueTask.CompletedTask;
+        }
+
+        /// <summary>Dead letters marked for retry, removed as the sink settles them.</summary>
+        public List<RetryItem> Retries { get; } = [];
+
+        public ConcurrentQueue<(long Id, string? Refusal)> SettledRetries { get; } = new();
+
+        public ValueTask<IReadOnlyList<RetryItem>> ReadRetriesAsync(int maxCount, CancellationToken cancellationToken)
+        {
+            lock (Retries)
+            {
+                return ValueTask.FromResult<IReadOnlyList<RetryItem>>([.. Retries.Take(maxCount)]);
+            }
+        }
+
+        public ValueTask SettleRetryAsync(long id, string? refusal, CancellationToken cancellationToken)
+        {
+            lock (Retries)
+            {
+                Retries.RemoveAll(r => r.Id == id);
+            }
+
+            SettledRetries.Enqueue((id, refusal));
             return ValueTask.CompletedTask;
         }
 

@@ -52,7 +52,8 @@ public sealed class StorageOptionsTests
     [InlineData(null, null, "Hybrid:Storage:ConnectionString or Hybrid:Storage:AccountName is required")]
     [InlineData("Hybrid:Storage:AccountName", "Not_Valid", "Hybrid:Storage:AccountName must be 3 to 24 lowercase letters and digits")]
     [InlineData("Hybrid:Storage:WatermarkTable", "bad-name", "Hybrid:Storage:WatermarkTable must be 3 to 63 letters and digits")]
-    [InlineData("Hybrid:Storage:ConnectionString", "AccountName=x", "Hybrid:Storage:ConnectionString is invalid: AccountKey is missing")]
+    [InlineData("Hybrid:Storage:ConnectionString", "AccountName=x", "Hybrid:Storage:ConnectionString is invalid: ")]
+    [InlineData("Hybrid:Storage:ConnectionString", "no pairs here", "Hybrid:Storage:ConnectionString is invalid: ")]
     [InlineData("Hybrid:Storage:RequestTimeout", "00:00:00.010", "Hybrid:Storage:RequestTimeout must be between")]
     [InlineData("Hybrid:Storage:MaxRetries", "11", "Hybrid:Storage:MaxRetries must be between 0 and 10")]
     [InlineData("Hybrid:Storage:RetryDelay", "00:00:10", "Hybrid:Storage:MaxRetryDelay (00:00:05) must not be less than Hybrid:Storage:RetryDelay (00:00:10)")]
@@ -84,16 +85,45 @@ public sealed class StorageOptionsTests
     }
 
     [Fact]
-    public void AddStorage_AccountNameOnly_BuildsTokenAccountWithoutKey()
+    public void Validate_ConnectionStringWithBadKey_FailsWithoutEchoingIt()
     {
-        var account = StorageServiceCollectionExtensions.CreateAccount(new StorageOptions
+        const string secretLooking = "not*base64*but*secret";
+
+        var failures = Validate(new() { ["Hybrid:Storage:ConnectionString"] = $"DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={secretLooking}" });
+
+        var failure = Assert.Single(failures);
+        Assert.StartsWith("Hybrid:Storage:ConnectionString is invalid: ", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(secretLooking, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Clients_AccountNameOnly_UseEntraIdAndDefaultOrGivenEndpoints()
+    {
+        using var clients = new StorageAccountClients(new StorageOptions
         {
             AccountName = "hybridstore",
             TableEndpoint = new Uri("https://hybridstore.table.core.usgovcloudapi.net"),
-        });
+            MaxRetries = 3,
+        }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
-        Assert.Null(account.SharedKey);
-        Assert.Equal("https://hybridstore.queue.core.windows.net/", account.QueueEndpoint.AbsoluteUri);
-        Assert.Equal("https://hybridstore.table.core.usgovcloudapi.net/", account.TableEndpoint.AbsoluteUri);
+        Assert.True(clients.UsesIdentity);
+        Assert.Equal(4, clients.Attempts);
+        Assert.Equal("https://hybridstore.queue.core.windows.net/", clients.Queues.Uri.AbsoluteUri);
+        Assert.Equal("https://hybridstore.table.core.usgovcloudapi.net/", clients.Tables.Uri.AbsoluteUri);
+        Assert.Equal("hybridstore", clients.Queues.AccountName);
+    }
+
+    [Fact]
+    public void Clients_ConnectionString_UseTheKeyAndItsEndpoints()
+    {
+        using var clients = new StorageAccountClients(new StorageOptions
+        {
+            ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + Convert.ToBase64String(new byte[64]) +
+                ";QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1",
+        }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        Assert.False(clients.UsesIdentity);
+        Assert.Equal("http://127.0.0.1:10001/devstoreaccount1", clients.Queues.Uri.AbsoluteUri.TrimEnd('/'));
+        Assert.Equal("devstoreaccount1", clients.Tables.AccountName);
     }
 }

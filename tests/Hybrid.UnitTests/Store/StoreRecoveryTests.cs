@@ -82,6 +82,41 @@ public sealed class StoreRecoveryTests
     }
 
     [Fact]
+    public async Task Open_FileFromBeforeDeadLetterRetries_IsUpgradedKeepingItsDeadLetters()
+    {
+        using var dir = new TempDirectory("store-v2");
+        string path;
+        await using (var store = TestStores.Create(dir.Path, sinks: "uplink"))
+        {
+            path = store.Path;
+            await TestStores.WriteAsync(store, [TestStores.Reading(key: "k1")]);
+            await store.GetSink("uplink").DeadLetterAsync(Lane.Normal, [new DeadLetterItem(1, "uplink: refused")], CancellationToken.None);
+        }
+
+        // Back to what a version-2 agent wrote: no retry column.
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            StoreSchema.Execute(connection, "DROP INDEX dead_letters_retry; ALTER TABLE dead_letters DROP COLUMN retry;");
+            StoreSchema.WriteMeta(connection, "schema_version", "2");
+        }
+
+        using (var inspector = StoreInspector.Open(path, readOnly: false))
+        {
+            Assert.Null(inspector.RetryDeadLetters(new DeadLetterFilter("uplink", null, null, null, null)));
+            Assert.False(Assert.Single(inspector.ListDeadLetters(new DeadLetterFilter(null, null, null, null, null))).RetryPending);
+        }
+
+        await using (var upgraded = TestStores.Create(dir.Path, sinks: "uplink"))
+        {
+            using var inspector = StoreInspector.Open(path, readOnly: false);
+            Assert.Equal((1, 0L), inspector.RetryDeadLetters(new DeadLetterFilter("uplink", null, null, null, null)));
+            var item = Assert.Single(await upgraded.GetSink("uplink").ReadRetriesAsync(10, CancellationToken.None));
+            Assert.Equal("k1", item.Reading.Key);
+        }
+    }
+
+    [Fact]
     public async Task DiskFull_RejectNew_IsReportedAndRetried_ThenWritesResumeOnceDeliveredRowsAreDeleted()
     {
         using var dir = new TempDirectory("store-full");

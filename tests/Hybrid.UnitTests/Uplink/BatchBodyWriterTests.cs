@@ -21,10 +21,11 @@ public sealed class BatchBodyWriterTests
             new(Lane.Normal, 1043, "telemetry.humidity", Ts.AddMilliseconds(1), "mqtt", null, Encoding.UTF8.GetBytes("\"text\"")),
         ];
 
-        var batch = Decode(writer.Write("pi-kitchen", "01JD3ZZZZZZZZZZZZZZZZZZZZZ", readings));
+        var batch = Decode(writer.Write("pi-kitchen", "01JD3ZZZZZZZZZZZZZZZZZZZZZ", 1040, readings));
 
         Assert.Equal("pi-kitchen", batch.Device);
         Assert.Equal("01JD3ZZZZZZZZZZZZZZZZZZZZZ", batch.Epoch);
+        Assert.Equal(1040, batch.SettledThrough);
         Assert.Equal([1042L, 1043], batch.Messages.Select(m => m.Seq));
         var first = batch.Messages[0];
         Assert.Equal("telemetry.temperature", first.Type);
@@ -42,11 +43,12 @@ public sealed class BatchBodyWriterTests
     {
         using var writer = new BatchBodyWriter();
         var big = Enumerable.Range(1, 500).Select(i => new StoredReading(Lane.High, i, "alert.x", Ts, "s", null, Encoding.UTF8.GetBytes($"{{\"i\":{i}}}"))).ToArray();
-        _ = writer.Write("d", "01JD3ZZZZZZZZZZZZZZZZZZZZZ", big);
+        _ = writer.Write("d", "01JD3ZZZZZZZZZZZZZZZZZZZZZ", 7, big);
 
-        var second = Decode(writer.Write("d", "01JD3ZZZZZZZZZZZZZZZZZZZZZ", big.AsSpan(10, 2)));
+        var second = Decode(writer.Write("d", "01JD3ZZZZZZZZZZZZZZZZZZZZZ", 0, big.AsSpan(10, 2)));
 
         Assert.Equal([11L, 12], second.Messages.Select(m => m.Seq));
+        Assert.Null(second.SettledThrough);
     }
 
     private static IngestBatch Decode(ReadOnlyMemory<byte> body)

@@ -1,6 +1,8 @@
 using System.Net;
 using Hybrid.Contracts;
+using Hybrid.Edge.Sinks;
 using Hybrid.Edge.Store;
+using Hybrid.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Hybrid.UnitTests.Uplink;
@@ -26,6 +28,9 @@ public sealed class UplinkSinkTests
         Assert.Equal(30, uplink.Status.Accepted);
         Assert.Equal(5, uplink.Status.Batches);
         Assert.Empty(DeadLetters(uplink));
+        Assert.Null(posts[0].Batch.SettledThrough);
+        Assert.Equal(28, posts[^1].Batch.SettledThrough);
+        AssertSettledThroughCoversOnlyAnsweredSeqs(posts, _ => true);
     }
 
     [Fact]
@@ -139,6 +144,76 @@ public sealed class UplinkSinkTests
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), accepted);
         Assert.Equal(20, uplink.Status.Accepted);
         Assert.Empty(DeadLetters(uplink));
+        AssertSettledThroughCoversOnlyAnsweredSeqs(uplink.Handler.Posts.ToArray(), p => p.Seqs.Length <= 4);
+    }
+
+    [Fact]
+    public async Task RetriedDeadLetter_FunctionTakesItNow_PostedAloneWithoutSettledThroughAndNoLongerADeadLetter()
+    {
+        await using var uplink = new UplinkHarness(post => post.Seqs.Length > 1
+            ? ScriptedIngestHandler.Ok(post.Seqs.Length - 1, 0, [new RejectedItem(3, "ts is 40 days old")])
+            : ScriptedIngestHandler.Accept(post));
+        await uplink.WriteAsync(5);
+        uplink.Start();
+        await uplink.UntilCursorAsync(Lane.Normal, 5);
+        Assert.Single(DeadLetters(uplink));
+
+        Assert.Equal((1, 0L), MarkForRetry(uplink));
+        await Eventually.UntilAsync(() => DeadLetters(uplink).Count == 0, TimeSpan.FromSeconds(20), uplink.Describe);
+
+        var retried = uplink.Handler.Posts.Last();
+        Assert.Equal([3L], retried.Seqs);
+        Assert.Null(retried.Batch.SettledThrough);
+        Assert.Equal(5, uplink.Status.Accepted);
+        Assert.Contains(uplink.Logger.Entries, e => e.Message.Contains("retried dead letter normal seq 3 (telemetry.temperature) delivered", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RetriedDeadLetter_FunctionCallsItADuplicate_StaysADeadLetterSayingTheFunctionSettledIt()
+    {
+        await using var uplink = new UplinkHarness(post => post.Seqs.Length > 1
+            ? ScriptedIngestHandler.Ok(post.Seqs.Length - 1, 0, [new RejectedItem(3, "ts is 40 days old")])
+            : ScriptedIngestHandler.Ok(0, 1, []));
+        await uplink.WriteAsync(5);
+        uplink.Start();
+        await uplink.UntilCursorAsync(Lane.Normal, 5);
+
+        MarkForRetry(uplink);
+        await Eventually.UntilAsync(() => uplink.Handler.Posts.Count == 2 && !ListDeadLetters(uplink).Single().RetryPending, TimeSpan.FromSeconds(20), uplink.Describe);
+
+        var dead = ListDeadLetters(uplink).Single();
+        Assert.Equal(3, dead.Seq);
+        Assert.Contains("the Function had already settled seq 3", dead.Reason, StringComparison.Ordinal);
+        await Task.Delay(DeadLetterRetries.PollInterval + TimeSpan.FromSeconds(1));
+        Assert.Equal(2, uplink.Handler.Posts.Count);
+    }
+
+    private static (int Marked, long Unretriable) MarkForRetry(UplinkHarness uplink)
+    {
+        using var inspector = StoreInspector.Open(uplink.DatabasePath, readOnly: false);
+        return inspector.RetryDeadLetters(new DeadLetterFilter("uplink", null, null, null, null))!.Value;
+    }
+
+    private static List<DeadLetterRecord> ListDeadLetters(UplinkHarness uplink)
+    {
+        using var inspector = StoreInspector.Open(uplink.DatabasePath, readOnly: true);
+        return [.. inspector.ListDeadLetters(new DeadLetterFilter(null, null, null, null, null))];
+    }
+
+    /// <summary>A batch's <c>settledThrough</c> never names a seq the Function has not answered yet (it would close that gap).</summary>
+    private static void AssertSettledThroughCoversOnlyAnsweredSeqs(PostedBatch[] posts, Func<PostedBatch, bool> answered)
+    {
+        var settled = new HashSet<long>();
+        foreach (var post in posts)
+        {
+            var through = post.Batch.SettledThrough ?? 0;
+            Assert.True(through < post.Seqs[0], $"settledThrough {through} covers the batch's own first seq {post.Seqs[0]}");
+            Assert.All(Enumerable.Range(1, (int)through), seq => Assert.Contains(seq, settled));
+            if (answered(post))
+            {
+                settled.UnionWith(post.Seqs);
+            }
+        }
     }
 
     [Fact]
