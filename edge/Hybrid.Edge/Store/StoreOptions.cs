@@ -16,11 +16,9 @@ internal sealed class StoreOptions
     public StoreSynchronous Synchronous { get; set; } = StoreSynchronous.Normal;
 
     /// <summary>Readings the capture → writer channel holds; when full, new readings are dropped and counted (<c>channel-full</c>).</summary>
-    [Range(16, 10_000_000, ErrorMessage = "Hybrid:Store:ChannelCapacity must be between 16 and 10000000.")]
     public int ChannelCapacity { get; set; } = 50_000;
 
     /// <summary>A group commit happens once this many readings have gathered …</summary>
-    [Range(1, 100_000, ErrorMessage = "Hybrid:Store:CommitMaxReadings must be between 1 and 100000.")]
     public int CommitMaxReadings { get; set; } = 2_000;
 
     /// <summary>… or once the first reading of the group has waited this long (fewer, larger commits spare the SD card).</summary>
@@ -30,11 +28,9 @@ internal sealed class StoreOptions
     public List<string> HighLanePatterns { get; set; } = [];
 
     /// <summary>Most readings kept (both lanes); beyond it <see cref="CapacityPolicy"/> applies.</summary>
-    [Range(1_000L, long.MaxValue, ErrorMessage = "Hybrid:Store:MaxRows must be at least 1000.")]
     public long MaxRows { get; set; } = 5_000_000;
 
     /// <summary>Most reading bytes kept (both lanes; payload + type + source + key + 24 per row); beyond it <see cref="CapacityPolicy"/> applies.</summary>
-    [Range(1_048_576L, long.MaxValue, ErrorMessage = "Hybrid:Store:MaxBytes must be at least 1048576 (1 MiB).")]
     public long MaxBytes { get; set; } = 1L << 30;
 
     /// <summary><c>drop-oldest</c> (default) deletes the oldest undelivered readings, normal lane first; <c>reject-new</c> drops incoming ones.</summary>
@@ -46,11 +42,9 @@ internal sealed class StoreOptions
     public TimeSpan Ttl { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Below this share of the file system free, new normal readings are dropped per policy (counted as <c>disk-floor</c>).</summary>
-    [Range(0.0, 50.0, ErrorMessage = "Hybrid:Store:MinFreeDiskPercent must be between 0 and 50.")]
     public double MinFreeDiskPercent { get; set; } = 5.0;
 
     /// <summary>… and at least this many bytes free.</summary>
-    [Range(0L, long.MaxValue, ErrorMessage = "Hybrid:Store:MinFreeDiskBytes must be 0 or more.")]
     public long MinFreeDiskBytes { get; set; } = 200L * 1024 * 1024;
 
     /// <summary>How often delivered rows are deleted and TTL, capacity and the disk floor are checked.</summary>

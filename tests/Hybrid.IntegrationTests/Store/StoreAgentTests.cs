@@ -33,6 +33,8 @@ public sealed class StoreAgentTests
     [InlineData("Hybrid__Store__CapacityPolicy", "drop-newest", "Hybrid:Store:CapacityPolicy must be drop-oldest or reject-new")]
     [InlineData("Hybrid__Store__Ttl", "-00:01:00", "Hybrid:Store:Ttl is")]
     [InlineData("Hybrid__Store__HighLanePatterns__0", "Alert!", "Hybrid:Store:HighLanePatterns:0 'Alert!' is not a type pattern")]
+    [InlineData("Hybrid__Store__MaxRows", "5", "Hybrid:Store:MaxRows is 5; it must be at least 1000")]
+    [InlineData("Hybrid__Store__MinFreeDiskPercent", "70", "Hybrid:Store:MinFreeDiskPercent is 70; it must be between 0 and 50")]
     public async Task ConfigCheck_BadStoreSetting_ExitsTwoNamingTheSetting(string variable, string value, string message)
     {
         await using var agent = ChildProcess.Start(Agent, ["config", "check"], new Dictionary<string, string?> { [variable] = value });
