@@ -71,7 +71,9 @@ internal sealed class IngestProcessor(
                 return Conflict(batch, $"Another request is enqueueing seqs {seqs}");
             }
 
-            var newItems = items.Where(i => i.Ordered && claim.Ledger.StateOf(i.Seq) == SeqState.New).ToList();
+            // Each item judged once against the ledger the claim was made on: what to send, and what to answer.
+            var states = Array.ConvertAll(items, i => i.Ordered ? claim.Ledger.StateOf(i.Seq) : SeqState.New);
+            var newItems = items.Where((item, index) => item.Ordered && states[index] == SeqState.New).ToList();
             var messages = Pack(batch, newItems, unordered);
             // Stop sending well before the claim can be taken over: 20 % of ClaimDuration before it expires, counted from
             // the expiry actually written (the claim write itself may have taken retries).
@@ -122,7 +124,7 @@ internal sealed class IngestProcessor(
                 metrics.GapsClosed(closed);
             }
 
-            var response = Respond(items, claim.Ledger, newItems.Count(i => i.IsValid), ledger.Watermark, closed);
+            var response = Respond(items, states, newItems.Count(i => i.IsValid), ledger.Watermark, closed);
             Log.Ingested(logger, batch.Device, batch.Epoch, items.Length, response.Accepted, response.Duplicates, response.Rejected.Count, response.Watermark,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return IngestResult.Ok(response);
@@ -187,14 +189,14 @@ internal sealed class IngestProcessor(
         return [.. claimed.Where(r => r.First < lowestFailed).Select(r => r with { Last = Math.Min(r.Last, lowestFailed - 1) })];
     }
 
-    /// <summary>The answer: <paramref name="judgedBy"/> is the ledger the batch's seqs were judged against.</summary>
-    private static IngestResponse Respond(CheckedItem[] items, DeliveryLedger judgedBy, int accepted, long watermark, GapClosure closed)
+    /// <summary>The answer: <paramref name="states"/> says, item by item, what the claim's ledger knew of its seq.</summary>
+    private static IngestResponse Respond(CheckedItem[] items, SeqState[] states, int accepted, long watermark, GapClosure closed)
     {
         var duplicates = 0;
         var rejected = new List<RejectedItem>();
-        foreach (var item in items)
+        for (var i = 0; i < items.Length; i++)
         {
-            var state = item.Ordered ? judgedBy.StateOf(item.Seq) : SeqState.New;
+            var (item, state) = (items[i], states[i]);
             if (state == SeqState.InClosedGap)
             {
                 rejected.Add(new RejectedItem(item.Seq, string.Create(CultureInfo.InvariantCulture,

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Hybrid.Functions.Ingest;
 
 /// <summary>The seqs <paramref name="First"/>..<paramref name="Last"/>, both included (<c>First ≤ Last</c>).</summary>
@@ -8,8 +10,8 @@ internal readonly record struct SeqRange(long First, long Last)
     public bool Contains(long seq) => seq >= First && seq <= Last;
 
     public override string ToString() => First == Last
-        ? First.ToString(System.Globalization.CultureInfo.InvariantCulture)
-        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{First}-{Last}");
+        ? First.ToString(CultureInfo.InvariantCulture)
+        : string.Create(CultureInfo.InvariantCulture, $"{First}-{Last}");
 
     /// <summary>The ranges of ascending <paramref name="seqs"/> (repeats allowed), adjacent seqs joined.</summary>
     public static List<SeqRange> Of(IEnumerable<long> seqs)
@@ -51,8 +53,8 @@ internal readonly record struct SeqRange(long First, long Last)
             var dash = part.IndexOf('-', StringComparison.Ordinal);
             var firstText = dash < 0 ? part : part[..dash];
             var lastText = dash < 0 ? part : part[(dash + 1)..];
-            if (!long.TryParse(firstText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var first)
-                || !long.TryParse(lastText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last)
+            if (!long.TryParse(firstText, NumberStyles.None, CultureInfo.InvariantCulture, out var first)
+                || !long.TryParse(lastText, NumberStyles.None, CultureInfo.InvariantCulture, out var last)
                 || first > last || first < minimum)
             {
                 return false;

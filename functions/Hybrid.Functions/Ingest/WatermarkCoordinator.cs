@@ -130,7 +130,7 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
     }
 
     /// <summary>The seqs of ascending <paramref name="seqs"/> that <paramref name="ledger"/> calls new, as ranges.</summary>
-    private static List<SeqRange> NewSeqs(DeliveryLedger ledger, IReadOnlyList<long> seqs) =>
+    private static List<SeqRange> NewSeqs(DeliveryLedger ledger, IEnumerable<long> seqs) =>
         SeqRange.Of(seqs.Where(seq => ledger.StateOf(seq) == SeqState.New));
 
     private static string Describe(IReadOnlyList<SeqRange> ranges) => string.Join(',', ranges);
@@ -183,7 +183,7 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
 
     /// <summary>The part of <paramref name="ranges"/> that <paramref name="ledger"/> does not hold yet.</summary>
     private static List<SeqRange> Unheld(DeliveryLedger ledger, IReadOnlyList<SeqRange> ranges) =>
-        SeqRange.Of(ranges.SelectMany(r => Enumerable.Range(0, (int)r.Count).Select(i => r.First + i)).Where(seq => ledger.StateOf(seq) == SeqState.New));
+        NewSeqs(ledger, ranges.SelectMany(r => Enumerable.Range(0, (int)r.Count).Select(i => r.First + i)));
 
     private static GapClosure Sum(GapClosure a, GapClosure b) => new(a.Gaps + b.Gaps, a.Seqs + b.Seqs);
 
