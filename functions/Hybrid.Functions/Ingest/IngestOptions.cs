@@ -60,10 +60,20 @@ internal sealed class IngestOptions
     public int MaxClosedGaps { get; set; } = 64;
 
     /// <summary>
-    /// How long a request waits in this instance for another request of the same device and epoch to finish before it
-    /// is answered 409 with <c>Retry-After</c>.
+    /// How long a request waits for another request of the same device and epoch to finish before it is answered 409
+    /// with <c>Retry-After</c>: for its turn in this instance, and then for another instance's live claim (re-reading
+    /// the entity at growing intervals).
     /// </summary>
     public TimeSpan DeviceWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a batch's seqs, once enqueued and answered, may wait in this instance's memory to be recorded in the
+    /// Table together with the device's next claim: a device sending back to back then costs one Table write per
+    /// batch instead of two. When no batch of the device follows within this delay they are recorded on their own.
+    /// Until then the device's claim stays live, so an instance crash in that window blocks the device until the claim
+    /// expires. <see cref="TimeSpan.Zero"/> records before answering.
+    /// </summary>
+    public TimeSpan RecordDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Watermarks remembered in memory (a fast path for pure duplicates only; never trusted to enqueue).</summary>
     public int WatermarkCacheSize { get; set; } = 100_000;

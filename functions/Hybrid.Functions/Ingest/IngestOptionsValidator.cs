@@ -39,6 +39,12 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         Require(failures, "ClaimDuration", options.ClaimDuration, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "00:01:00");
         Require(failures, "ConflictRetryAfter", options.ConflictRetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "00:00:01");
         Require(failures, "UnavailableRetryAfter", options.UnavailableRetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "00:00:05");
+        Require(failures, "RecordDelay", options.RecordDelay, TimeSpan.Zero, TimeSpan.FromSeconds(5), "00:00:00.050; 0 records before answering");
+        if (options.RecordDelay * 5 > options.ClaimDuration)
+        {
+            failures.Add($"Hybrid:Ingest:RecordDelay ({options.RecordDelay}) must be at most a fifth of Hybrid:Ingest:ClaimDuration ({options.ClaimDuration}), so seqs are recorded well before their claim can expire.");
+        }
+
         Require(failures, "DeviceWait", options.DeviceWait, TimeSpan.Zero, TimeSpan.FromSeconds(30), "00:00:02; 0 answers 409 at once");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

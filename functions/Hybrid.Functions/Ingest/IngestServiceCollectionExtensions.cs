@@ -25,6 +25,7 @@ internal static class IngestServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<WatermarkCoordinator>();
+        services.AddHostedService<ParkedRecordsOnStop>();
         services.AddSingleton<QueueFanOut>();
         services.AddSingleton<IngestProcessor>();
         return services;

@@ -15,7 +15,14 @@ namespace Hybrid.Functions.Ingest;
 /// settledThrough, no claim)</c>. If that write loses because our claim expired and was taken over, the items are
 /// enqueued all the same; they are merged into whatever the entity holds now (never removed).</item>
 /// </list>
-/// A lost race on a write re-reads and tries again a few times, then reports Busy.
+/// A lost race on a write re-reads and tries again a few times, then reports Busy. A live claim of another request is
+/// waited for (re-reading at growing intervals) for up to <see cref="IngestOptions.DeviceWait"/> before Busy.
+/// <para>
+/// Step 4 may wait (<see cref="IngestOptions.RecordDelay"/>, see <see cref="ParkedRecord"/>): the answer goes out once
+/// every message is sent, and the device's next batch in this instance makes steps 4 and 3 one write, (ledger + the
+/// previous batch's seqs, a claim on its own new seqs). A device sending back to back then costs one Table write per
+/// batch. The claim stays live meanwhile, so other instances wait for the record (see above).
+/// </para>
 /// <para>
 /// The one cache: the entity this instance last wrote or read without a claim, with its ETag. It serves two fast paths: a batch whose every
 /// seq that ledger already has is answered without a read (a ledger only ever gains seqs), and the claim write is
@@ -27,32 +34,59 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
 {
     private const int MaxAttempts = 5;
 
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(200);
+
     private readonly ConcurrentDictionary<(string Device, string Epoch), WatermarkEntry> _lastWritten = new();
+    private readonly ConcurrentDictionary<(string Device, string Epoch), ParkedRecord> _parked = new();
 
     private LedgerLimits Limits => new(options.Value.MaxDeliveredRanges, options.Value.MaxClosedGaps);
 
     /// <summary>
     /// Claims the seqs of <paramref name="seqs"/> (ascending) that the entity's ledger does not hold yet. Covered (no
-    /// storage call when the remembered ledger already holds them all), Claimed, or Busy.
+    /// storage call when the remembered or parked ledger already holds them all), Claimed, or Busy.
     /// </summary>
     public async Task<Claim> ClaimAsync(string device, string epoch, IReadOnlyList<long> seqs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(seqs);
-        if (_lastWritten.TryGetValue((device, epoch), out var remembered) && NewSeqs(remembered.State.Ledger, seqs).Count == 0)
+        var key = (device, epoch);
+
+        // One id for every attempt: when a write succeeded but its answer was lost (the storage client retried it and
+        // got 409/412), the re-read shows our own claim, which is then ours to use rather than a rival's.
+        var claimId = Guid.NewGuid().ToString("N");
+        if (_parked.TryGetValue(key, out var parked))
+        {
+            if (NewSeqs(parked.Ledger, seqs).Count == 0)
+            {
+                return Claim.Covered(parked.Ledger);
+            }
+
+            if (parked.TryTake())
+            {
+                if (await FoldAsync(key, parked, seqs, claimId, cancellationToken).ConfigureAwait(false) is { } folded)
+                {
+                    return folded;
+                }
+            }
+            else
+            {
+                // Its timer is recording it right now: read only once that write is done.
+                await parked.Recorded.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (_lastWritten.TryGetValue(key, out var remembered) && NewSeqs(remembered.State.Ledger, seqs).Count == 0)
         {
             return Claim.Covered(remembered.State.Ledger);
         }
 
         Claim? busy = null;
-
-        // One id for every attempt: when a write succeeded but its answer was lost (the storage client retried it and
-        // got 409/412), the re-read shows our own claim, which is then ours to use rather than a rival's.
-        var claimId = Guid.NewGuid().ToString("N");
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        var waitUntil = time.GetUtcNow() + options.Value.DeviceWait;
+        var poll = FirstPoll;
+        for (var races = 0; races < MaxAttempts;)
         {
-            var entry = attempt == 0 && remembered is not null
-                ? remembered
-                : await store.GetAsync(device, epoch, cancellationToken).ConfigureAwait(false);
+            var entry = remembered ?? await store.GetAsync(device, epoch, cancellationToken).ConfigureAwait(false);
+            remembered = null;
             var state = entry?.State ?? WatermarkState.Empty;
             var newSeqs = NewSeqs(state.Ledger, seqs);
             if (newSeqs.Count == 0)
@@ -76,7 +110,17 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
             {
                 if (expires > now)
                 {
-                    return new Claim(ClaimOutcome.Busy, state.Ledger, null, state.ClaimSeqs, expires, null);
+                    // Another request is sending, or its instance is about to record what it sent: wait a little
+                    // rather than send the client away for a whole Retry-After.
+                    var pause = Min(poll, waitUntil - now);
+                    if (pause <= TimeSpan.Zero)
+                    {
+                        return new Claim(ClaimOutcome.Busy, state.Ledger, null, state.ClaimSeqs, expires, null);
+                    }
+
+                    await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+                    poll = Min(poll * 2, LongestPoll);
+                    continue;
                 }
 
                 Log.ClaimTakenOver(logger, device, epoch, state.ClaimId, state.Watermark, Describe(state.ClaimSeqs), expires);
@@ -93,9 +137,9 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
             }
 
             // Another instance wrote between our read (or our last write) and this write: read again and decide afresh.
-            _lastWritten.TryRemove((device, epoch), out _);
-            remembered = null;
+            _lastWritten.TryRemove(key, out _);
             busy = new Claim(ClaimOutcome.Busy, state.Ledger, null, newSeqs, now + options.Value.ConflictRetryAfter, null);
+            races++;
         }
 
         return busy!;
@@ -103,14 +147,26 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
 
     /// <summary>
     /// Everything <paramref name="claim"/> covers is enqueued: the ledger takes the claimed seqs in, is settled through
-    /// <paramref name="settledThrough"/> (the sender's word; 0 for none), and our claim is dropped.
+    /// <paramref name="settledThrough"/> (the sender's word; 0 for none), and our claim is dropped — at once when
+    /// <see cref="IngestOptions.RecordDelay"/> is zero, else with the device's next claim or when the delay passes.
     /// </summary>
-    /// <returns>The ledger now stored and the gaps this change closed.</returns>
+    /// <returns>The ledger now stored (or to be stored) and the gaps this change closed.</returns>
     public Task<(DeliveryLedger Ledger, GapClosure Closed)> CompleteAsync(string device, string epoch, Claim claim, long settledThrough, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        return RecordAsync(device, epoch, claim, claim.Seqs, settledThrough, cancellationToken);
+        if (options.Value.RecordDelay <= TimeSpan.Zero)
+        {
+            return RecordAsync(device, epoch, claim, claim.Seqs, settledThrough, cancellationToken);
+        }
+
+        var limits = Limits;
+        var ledger = claim.Ledger.Deliver(claim.Seqs, limits, out var delivered).SettleThrough(settledThrough, limits, out var settled);
+        Park((device, epoch), new ParkedRecord(claim, ledger, settledThrough));
+        return Task.FromResult((ledger, Sum(delivered, settled)));
     }
+
+    /// <summary>Records every parked batch now (the app is stopping).</summary>
+    public Task RecordParkedAsync() => Task.WhenAll(_parked.ToArray().Select(p => RecordParkedAsync(p.Key, p.Value)));
 
     /// <summary>
     /// Sending failed part-way: record the seqs known to be enqueued (<paramref name="enqueued"/>) and drop our claim so
@@ -186,6 +242,90 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
         NewSeqs(ledger, ranges.SelectMany(r => Enumerable.Range(0, (int)r.Count).Select(i => r.First + i)));
 
     private static GapClosure Sum(GapClosure a, GapClosure b) => new(a.Gaps + b.Gaps, a.Seqs + b.Seqs);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>
+    /// The device's next batch in this instance: one conditional write records the parked seqs and claims the new ones.
+    /// Null when our parked claim was taken over meanwhile; the parked seqs are then merged and the caller claims as usual.
+    /// </summary>
+    private async Task<Claim?> FoldAsync((string Device, string Epoch) key, ParkedRecord parked, IReadOnlyList<long> seqs, string claimId, CancellationToken cancellationToken)
+    {
+        _parked.TryRemove(KeyValuePair.Create(key, parked));
+        try
+        {
+            var newSeqs = NewSeqs(parked.Ledger, seqs);
+            var expires = time.GetUtcNow() + options.Value.ClaimDuration;
+            var claimed = new WatermarkState(parked.Ledger, claimId, newSeqs, expires);
+            var result = await store.TryReplaceAsync(key.Device, key.Epoch, claimed, parked.Claim.ETag!, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome == WriteOutcome.Success)
+            {
+                _lastWritten.TryRemove(key, out _);
+                return new Claim(ClaimOutcome.Claimed, parked.Ledger, claimId, newSeqs, expires, result.ETag);
+            }
+
+            var entry = await store.GetAsync(key.Device, key.Epoch, cancellationToken).ConfigureAwait(false);
+            if (entry is not null && entry.State.ClaimId == claimId)
+            {
+                // The write landed; only its answer was lost.
+                return new Claim(ClaimOutcome.Claimed, entry.State.Ledger, claimId, entry.State.ClaimSeqs, entry.State.ClaimExpires, entry.ETag);
+            }
+
+            Log.ClaimLost(logger, key.Device, key.Epoch, parked.Claim.ClaimId!, parked.Claim.Watermark, Describe(parked.Claim.Seqs));
+            await MergeAsync(key.Device, key.Epoch, parked.Claim.Seqs, parked.SettledThrough, parked.Claim.ClaimId, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (StorageUnavailableException.IsOutage(ex) || ex is OperationCanceledException)
+        {
+            // Not recorded: park it again, so this request's retry or the timer records it.
+            Park(key, new ParkedRecord(parked.Claim, parked.Ledger, parked.SettledThrough));
+            throw;
+        }
+        finally
+        {
+            parked.Recorded.TrySetResult();
+        }
+    }
+
+    private void Park((string Device, string Epoch) key, ParkedRecord parked)
+    {
+        _parked[key] = parked;
+        parked.Timer = time.CreateTimer(
+            static state =>
+            {
+                var (self, key, parked) = ((WatermarkCoordinator, (string, string), ParkedRecord))state!;
+                _ = self.RecordParkedAsync(key, parked);
+            },
+            (this, key, parked),
+            options.Value.RecordDelay,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>No batch of the device came within the delay (or the app stops): record the parked seqs on their own.</summary>
+    private async Task RecordParkedAsync((string Device, string Epoch) key, ParkedRecord parked)
+    {
+        if (!parked.TryTake())
+        {
+            return;
+        }
+
+        try
+        {
+            // Bounded like a request's storage work: past the claim's life another request may have taken it over.
+            using var budget = new CancellationTokenSource(options.Value.ClaimDuration, time);
+            await RecordAsync(key.Device, key.Epoch, parked.Claim, parked.Claim.Seqs, parked.SettledThrough, budget.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Nobody awaits a timer's work: whatever failed is logged here or nowhere.
+            Log.CompleteFailed(logger, key.Device, key.Epoch, Describe(parked.Claim.Seqs), ex.Message);
+        }
+        finally
+        {
+            _parked.TryRemove(KeyValuePair.Create(key, parked));
+            parked.Recorded.TrySetResult();
+        }
+    }
 
     private void Remember(string device, string epoch, WatermarkEntry entry)
     {

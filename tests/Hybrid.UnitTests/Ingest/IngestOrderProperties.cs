@@ -18,6 +18,21 @@ public sealed class IngestOrderProperties
     public bool AnyInterleaving_OfBatchesFailuresAndRetries_EnqueuesEverySeqExactlyOnce((byte Start, byte Length, byte Failure)[] posts) =>
         RunAsync(posts ?? []).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Lets the fake clock run (10 ms steps) until <paramref name="work"/> is done: an instance waits for the other's
+    /// live claim, and parked seqs are recorded when their delay passes.
+    /// </summary>
+    private static async Task<T> WhileTimePassesAsync<T>(FakeTimeProvider time, Task<T> work)
+    {
+        for (var step = 0; step < 10_000 && !work.IsCompleted; step++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Delay(1);
+        }
+
+        return await work;
+    }
+
     private static async Task<bool> RunAsync((byte Start, byte Length, byte Failure)[] posts)
     {
         using var processors = new TestProcessors();
@@ -41,14 +56,14 @@ public sealed class IngestOrderProperties
 
             // Some steps fail the queue after a few more sends.
             queues.FailAfter = pair[0].Failure % 3 == 0 ? queues.Sends + (pair[0].Failure % 7) : int.MaxValue;
-            var results = await Task.WhenAll(pair.Select((p, n) => instances[n].ProcessAsync(p.Batch, default)));
+            var results = await WhileTimePassesAsync(time, Task.WhenAll(pair.Select((p, n) => instances[n].ProcessAsync(p.Batch, default))));
             unanswered.AddRange(pair.Where((_, n) => results[n].Response is null).Select(p => p.Batch));
         }
 
         queues.FailAfter = int.MaxValue;
         foreach (var batch in unanswered)
         {
-            for (var attempt = 0; (await instances[attempt % 2].ProcessAsync(batch, default)).Response is null; attempt++)
+            for (var attempt = 0; (await WhileTimePassesAsync(time, instances[attempt % 2].ProcessAsync(batch, default))).Response is null; attempt++)
             {
                 if (attempt == 10)
                 {

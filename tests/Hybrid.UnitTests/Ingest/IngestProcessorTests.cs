@@ -1,4 +1,5 @@
 using Hybrid.Functions.Ingest;
+using Hybrid.Testing;
 using Microsoft.Extensions.Time.Testing;
 using static Hybrid.UnitTests.Ingest.IngestTestData;
 
@@ -28,7 +29,7 @@ public sealed class IngestProcessorTests : IDisposable
         Assert.Equal([4L], _queues.Seqs("other"));
         // Two messages (the in-range reject and the out-of-order one) sent in parallel: their order is not defined.
         Assert.Equal([2L, 3], _queues.Seqs("ingest-rejected").Order());
-        Assert.Equal(State(4, null, 0, null), _store["pi", Epoch]);
+        Assert.Equal(State(4, null, 0, null), await RecordedAsync("pi"));
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class IngestProcessorTests : IDisposable
         Assert.Equal((2, 0, 0L), (response.Accepted, response.Duplicates, response.Watermark));
         Assert.Equal((0, 4), (resent.Accepted, resent.Duplicates));
         Assert.Equal([5L, 10, 11, 12], _queues.Seqs().Order());
-        Assert.Equal("0;5,10-12;", _store["pi", Epoch]!.Ledger.Format());
+        Assert.Equal("0;5,10-12;", (await RecordedAsync("pi"))!.Ledger.Format());
     }
 
     [Fact]
@@ -113,7 +114,7 @@ public sealed class IngestProcessorTests : IDisposable
     {
         await _store.TryInsertAsync("pi", Epoch, State(3, "other", 9, Now.AddSeconds(30)), default);
 
-        var result = await CreateSut().ProcessAsync(Batch("pi", Reading(4), Reading(0)), default);
+        var result = await CreateSut(ingest: new IngestOptions { DeviceWait = TimeSpan.Zero }).ProcessAsync(Batch("pi", Reading(4), Reading(0)), default);
 
         Assert.Equal(409, result.Problem!.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), result.Problem.RetryAfter);
@@ -175,7 +176,7 @@ public sealed class IngestProcessorTests : IDisposable
 
         Assert.Equal(500, accepted.Sum());
         Assert.Equal(Enumerable.Range(1, 500).Select(s => (long)s), _queues.Seqs().Order());
-        Assert.Equal(State(500, null, 0, null), _store["pi", Epoch]);
+        Assert.Equal(State(500, null, 0, null), await RecordedAsync("pi"));
     }
 
     [Fact]
@@ -193,6 +194,14 @@ public sealed class IngestProcessorTests : IDisposable
     }
 
     public void Dispose() => _processors.Dispose();
+
+    /// <summary>The device's entity once the seqs parked after the last answer are recorded (RecordDelay passed).</summary>
+    private async Task<Hybrid.Functions.Ingest.WatermarkState?> RecordedAsync(string device)
+    {
+        _time.Advance(new IngestOptions().RecordDelay);
+        await Eventually.UntilAsync(() => _store[device, Epoch]?.ClaimId is null, TimeSpan.FromSeconds(10), () => $"stored {_store[device, Epoch]}");
+        return _store[device, Epoch];
+    }
 
     [Fact]
     public async Task Process_StorageHangsPastTheClaimBudget_Answers503WithinClaimDuration()

@@ -1,4 +1,5 @@
 using Hybrid.Functions.Ingest;
+using Hybrid.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using static Hybrid.UnitTests.Ingest.IngestTestData;
@@ -178,5 +179,143 @@ public sealed class WatermarkCoordinatorTests
         Assert.Equal(State(20, claim.ClaimId, 30, Now.AddSeconds(60)), _store["pi", Epoch]);
     }
 
-    private WatermarkCoordinator CreateSut() => new(_store, Microsoft.Extensions.Options.Options.Create(new IngestOptions()), _time, NullLogger<WatermarkCoordinator>.Instance);
+    [Fact]
+    public async Task Complete_WithRecordDelay_AnswersBeforeRecordingAndTheNextClaimRecordsAndClaimsInOneWrite()
+    {
+        var sut = CreateSut(Deferred());
+        var (ledger, _) = await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, Seqs(1, 10), default), 0, default);
+        var (writes, reads) = (_store.Writes, _store.Reads);
+        var claimStillLive = _store["pi", Epoch]!.ClaimId;
+
+        var next = await sut.ClaimAsync("pi", Epoch, Seqs(11, 20), default);
+
+        Assert.Equal(10, ledger.Watermark);
+        Assert.Equal(1, writes);
+        Assert.NotNull(claimStillLive);
+        Assert.Equal((ClaimOutcome.Claimed, 10L), (next.Outcome, next.Watermark));
+        Assert.Equal((2, reads), (_store.Writes, _store.Reads));
+        Assert.Equal(State(10, next.ClaimId, 20, Now.AddSeconds(60)), _store["pi", Epoch]);
+    }
+
+    [Fact]
+    public async Task Complete_WithRecordDelay_NoNextBatch_RecordsOnItsOwnWhenTheDelayPasses()
+    {
+        var sut = CreateSut(Deferred());
+        await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, Seqs(1, 10), default), 0, default);
+
+        _time.Advance(TimeSpan.FromMilliseconds(49));
+        var before = _store["pi", Epoch];
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.NotNull(before!.ClaimId);
+        await Eventually.UntilAsync(() => _store["pi", Epoch] == State(10), TimeSpan.FromSeconds(10), () => $"stored {_store["pi", Epoch]}");
+        Assert.Equal(2, _store.Writes);
+    }
+
+    [Fact]
+    public async Task Complete_WithRecordDelay_DuplicatesOfParkedSeqsAreCoveredWithoutAStorageCall()
+    {
+        var sut = CreateSut(Deferred());
+        await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, Seqs(1, 10), default), 0, default);
+        var (writes, reads) = (_store.Writes, _store.Reads);
+
+        var again = await sut.ClaimAsync("pi", Epoch, Seqs(3, 7), default);
+
+        Assert.Equal((ClaimOutcome.Covered, 10L), (again.Outcome, again.Watermark));
+        Assert.Equal((writes, reads), (_store.Writes, _store.Reads));
+    }
+
+    [Fact]
+    public async Task Claim_AnotherInstancesRecordIsParked_WaitsForItInsteadOfAnsweringBusy()
+    {
+        var instanceA = CreateSut(Deferred());
+        var instanceB = CreateSut(Deferred(deviceWait: TimeSpan.FromSeconds(2)));
+        await instanceA.CompleteAsync("pi", Epoch, await instanceA.ClaimAsync("pi", Epoch, Seqs(1, 10), default), 0, default);
+
+        var claiming = instanceB.ClaimAsync("pi", Epoch, Seqs(11, 20), default);
+        for (var step = 0; step < 100 && !claiming.IsCompleted; step++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Delay(5);
+        }
+
+        var claim = await claiming;
+        Assert.Equal((ClaimOutcome.Claimed, 10L), (claim.Outcome, claim.Watermark));
+        Assert.Equal(State(10, claim.ClaimId, 20, _time.GetUtcNow().AddSeconds(60)), _store["pi", Epoch]);
+    }
+
+    [Fact]
+    public async Task Claim_AnotherInstancesClaimOutlastsDeviceWait_IsBusy()
+    {
+        var instanceA = CreateSut(Deferred());
+        var instanceB = CreateSut(Deferred(deviceWait: TimeSpan.FromMilliseconds(100)));
+        var held = await instanceA.ClaimAsync("pi", Epoch, Seqs(1, 10), default);
+
+        var claiming = instanceB.ClaimAsync("pi", Epoch, Seqs(1, 20), default);
+        for (var step = 0; step < 100 && !claiming.IsCompleted; step++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Delay(5);
+        }
+
+        var claim = await claiming;
+        Assert.Equal(ClaimOutcome.Busy, claim.Outcome);
+        Assert.Equal(held.Seqs, claim.Seqs);
+        Assert.InRange(_time.GetUtcNow() - Now, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public async Task Claim_ParkedClaimTakenOverMeanwhile_MergesTheParkedSeqsAndClaimsAfresh()
+    {
+        var sut = CreateSut(Deferred());
+        await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, Seqs(1, 10), default), 0, default);
+        var entry = await _store.GetAsync("pi", Epoch, default);
+        await _store.TryReplaceAsync("pi", Epoch, WatermarkState.Settled(DeliveryLedger.Empty), entry!.ETag, default);
+
+        var next = await sut.ClaimAsync("pi", Epoch, Seqs(11, 20), default);
+
+        Assert.Equal((ClaimOutcome.Claimed, 10L), (next.Outcome, next.Watermark));
+        Assert.Equal(State(10, next.ClaimId, 20, Now.AddSeconds(60)), _store["pi", Epoch]);
+    }
+
+    [Fact]
+    public async Task Claim_StorageDownWhileFolding_KeepsTheParkedSeqsForTheRetry()
+    {
+        var sut = CreateSut(Deferred());
+        await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, Seqs(1, 10), default), 0, default);
+
+        _store.Down = true;
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => sut.ClaimAsync("pi", Epoch, Seqs(11, 20), default));
+        _store.Down = false;
+        var retry = await sut.ClaimAsync("pi", Epoch, Seqs(11, 20), default);
+
+        Assert.Equal((ClaimOutcome.Claimed, 10L), (retry.Outcome, retry.Watermark));
+        Assert.Equal(State(10, retry.ClaimId, 20, Now.AddSeconds(60)), _store["pi", Epoch]);
+    }
+
+    [Fact]
+    public async Task RecordParked_OnStop_RecordsEveryParkedBatchAtOnce()
+    {
+        var sut = CreateSut(Deferred(recordDelay: TimeSpan.FromSeconds(5)));
+        foreach (var device in new[] { "pi-1", "pi-2" })
+        {
+            await sut.CompleteAsync(device, Epoch, await sut.ClaimAsync(device, Epoch, Seqs(1, 10), default), 0, default);
+        }
+
+        await sut.RecordParkedAsync();
+
+        Assert.Equal(State(10), _store["pi-1", Epoch]);
+        Assert.Equal(State(10), _store["pi-2", Epoch]);
+    }
+
+    /// <summary>Seqs recorded with the next claim or after the delay (default 50 ms); other instances' claims waited for only when said.</summary>
+    private static IngestOptions Deferred(TimeSpan? deviceWait = null, TimeSpan? recordDelay = null) =>
+        new() { RecordDelay = recordDelay ?? TimeSpan.FromMilliseconds(50), DeviceWait = deviceWait ?? TimeSpan.Zero };
+
+    /// <summary>Recording before answering and no waiting for other claims, unless <paramref name="options"/> says otherwise.</summary>
+    private WatermarkCoordinator CreateSut(IngestOptions? options = null) => new(
+        _store,
+        Microsoft.Extensions.Options.Options.Create(options ?? new IngestOptions { RecordDelay = TimeSpan.Zero, DeviceWait = TimeSpan.Zero }),
+        _time,
+        NullLogger<WatermarkCoordinator>.Instance);
 }
