@@ -37,6 +37,9 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How often parked seqs are tried again while storage is down.</summary>
+    private static readonly TimeSpan ParkedRetry = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<(string Device, string Epoch), WatermarkEntry> _lastWritten = new();
     private readonly ConcurrentDictionary<(string Device, string Epoch), ParkedRecord> _parked = new();
 
@@ -245,6 +248,9 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
+    /// <summary>How long the parked batch's claim still shields it from a takeover (negative once expired).</summary>
+    private TimeSpan LifeLeft(ParkedRecord parked) => (parked.Claim.Expires ?? DateTimeOffset.MinValue) - time.GetUtcNow();
+
     /// <summary>
     /// The device's next batch in this instance: one conditional write records the parked seqs and claims the new ones.
     /// Null when our parked claim was taken over meanwhile; the parked seqs are then merged and the caller claims as usual.
@@ -287,7 +293,9 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
         }
     }
 
-    private void Park((string Device, string Epoch) key, ParkedRecord parked)
+    private void Park((string Device, string Epoch) key, ParkedRecord parked) => Park(key, parked, options.Value.RecordDelay);
+
+    private void Park((string Device, string Epoch) key, ParkedRecord parked, TimeSpan delay)
     {
         _parked[key] = parked;
         parked.Timer = time.CreateTimer(
@@ -297,7 +305,7 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
                 _ = self.RecordParkedAsync(key, parked);
             },
             (this, key, parked),
-            options.Value.RecordDelay,
+            delay,
             Timeout.InfiniteTimeSpan);
     }
 
@@ -311,18 +319,25 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
 
         try
         {
-            // Bounded like a request's storage work: past the claim's life another request may have taken it over.
+            // Bounded like a request's storage work.
             using var budget = new CancellationTokenSource(options.Value.ClaimDuration, time);
             await RecordAsync(key.Device, key.Epoch, parked.Claim, parked.Claim.Seqs, parked.SettledThrough, budget.Token).ConfigureAwait(false);
+            _parked.TryRemove(KeyValuePair.Create(key, parked));
+        }
+        catch (Exception ex) when ((StorageUnavailableException.IsOutage(ex) || ex is OperationCanceledException) && LifeLeft(parked) > ParkedRetry)
+        {
+            // Storage is down: keep the seqs parked (a device's next batch folds them in, or this retries) rather than
+            // leave a claim that expires with seqs enqueued but never recorded.
+            Park(key, new ParkedRecord(parked.Claim, parked.Ledger, parked.SettledThrough), ParkedRetry);
         }
         catch (Exception ex)
         {
             // Nobody awaits a timer's work: whatever failed is logged here or nowhere.
+            _parked.TryRemove(KeyValuePair.Create(key, parked));
             Log.CompleteFailed(logger, key.Device, key.Epoch, Describe(parked.Claim.Seqs), ex.Message);
         }
         finally
         {
-            _parked.TryRemove(KeyValuePair.Create(key, parked));
             parked.Recorded.TrySetResult();
         }
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Hybrid.Testing;
 using static Hybrid.IntegrationTests.Ingest.IngestHttp;
 
 namespace Hybrid.IntegrationTests.Ingest;
@@ -166,7 +167,8 @@ public sealed class IngestApiTests(IngestAppFixture fixture)
         var (device, epoch) = (NewDevice(), NewEpoch());
         var store = new Hybrid.Functions.Storage.TableWatermarkStore(fixture.Storage.Account,
             Microsoft.Extensions.Options.Options.Create(fixture.Storage.Options), Microsoft.Extensions.Logging.Abstractions.NullLogger<Hybrid.Functions.Storage.TableWatermarkStore>.Instance);
-        var expires = TimeProvider.System.GetUtcNow().AddSeconds(3);
+        // Beyond DeviceWait (2 s), which the first request spends waiting for this claim before it answers 409.
+        var expires = TimeProvider.System.GetUtcNow().AddSeconds(6);
         await store.TryInsertAsync(device, epoch, new Hybrid.Functions.Ingest.WatermarkState(Hybrid.Functions.Ingest.DeliveryLedger.Empty, "someone-else", [new Hybrid.Functions.Ingest.SeqRange(1, 50)], expires), default);
         using var http = Client(fixture.AppA.BaseAddress);
         var body = Batch(device, epoch, Enumerable.Range(1, 10).Select(i => (long)i));
@@ -175,6 +177,8 @@ public sealed class IngestApiTests(IngestAppFixture fixture)
         var detail = await DetailAsync(conflict);
         var queuedWhileClaimed = (await QueueReader.DrainAsync(fixture.Storage, IngestAppFixture.AllQueues)).Count(q => q.Device == device);
         var after = await PostUntilOkAsync(http, body);
+        // The batch's seqs are recorded RecordDelay (50 ms) after its answer, when no next batch of the device came.
+        await Eventually.UntilAsync(async () => (await store.GetAsync(device, epoch, default))?.State.ClaimId is null, TimeSpan.FromSeconds(10));
         var stored = await store.GetAsync(device, epoch, default);
 
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);

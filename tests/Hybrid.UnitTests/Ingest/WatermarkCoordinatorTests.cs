@@ -294,6 +294,22 @@ public sealed class WatermarkCoordinatorTests
     }
 
     [Fact]
+    public async Task Complete_WithRecordDelay_StorageDownWhenTheDelayPasses_KeepsTheSeqsParkedForTheNextClaim()
+    {
+        var sut = CreateSut(Deferred());
+        await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, Seqs(1, 10), default), 0, default);
+
+        _store.Down = true;
+        _time.Advance(TimeSpan.FromMilliseconds(50));
+        await Task.Delay(100);
+        _store.Down = false;
+        var next = await sut.ClaimAsync("pi", Epoch, Seqs(11, 20), default);
+
+        Assert.Equal((ClaimOutcome.Claimed, 10L), (next.Outcome, next.Watermark));
+        Assert.Equal(State(10, next.ClaimId, 20, Now.AddMilliseconds(50).AddSeconds(60)), _store["pi", Epoch]);
+    }
+
+    [Fact]
     public async Task RecordParked_OnStop_RecordsEveryParkedBatchAtOnce()
     {
         var sut = CreateSut(Deferred(recordDelay: TimeSpan.FromSeconds(5)));
