@@ -17,22 +17,18 @@ internal sealed class LogPruner(LaneCommands[] commands, StoreOptions options, T
 
     /// <summary>
     /// Whether a new reading is refused before it is written (<c>reject-new</c> when full; a normal reading below the
-    /// floor under <c>reject-new</c>), and why. A high reading may still evict normal ones.
+    /// floor under <c>reject-new</c>); a refused reading is counted in <paramref name="plan"/>'s drops. A high reading
+    /// may still evict normal ones.
     /// </summary>
-    public DropReason? Refuse(GroupPlan plan, Lane lane, long bytes, bool belowFloor)
+    public bool Refuses(GroupPlan plan, Lane lane, long bytes, bool belowFloor)
     {
-        if (options.EffectiveCapacityPolicy != CapacityPolicy.RejectNew)
+        if (RefusalReason(plan, lane, bytes, belowFloor) is not { } reason)
         {
-            return null;
+            return false;
         }
 
-        if (lane == Lane.Normal && belowFloor)
-        {
-            return DropReason.DiskFloor;
-        }
-
-        var full = plan.TotalRows + 1 > options.MaxRows || plan.TotalBytes + bytes > options.MaxBytes;
-        return full && (lane == Lane.Normal || plan.Normal.Rows == 0) ? DropReason.Capacity : null;
+        plan.Drops[(int)reason]++;
+        return true;
     }
 
     /// <summary>After a group's inserts: below the floor, one old normal reading out per new one in; then capacity.</summary>
@@ -170,5 +166,21 @@ internal sealed class LogPruner(LaneCommands[] commands, StoreOptions options, T
         }
 
         lanePlan.DeletePrefix(throughSeq, bytes);
+    }
+
+    private DropReason? RefusalReason(GroupPlan plan, Lane lane, long bytes, bool belowFloor)
+    {
+        if (options.EffectiveCapacityPolicy != CapacityPolicy.RejectNew)
+        {
+            return null;
+        }
+
+        if (lane == Lane.Normal && belowFloor)
+        {
+            return DropReason.DiskFloor;
+        }
+
+        var full = plan.TotalRows + 1 > options.MaxRows || plan.TotalBytes + bytes > options.MaxBytes;
+        return full && (lane == Lane.Normal || plan.Normal.Rows == 0) ? DropReason.Capacity : null;
     }
 }

@@ -95,7 +95,7 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
                 (connection, lanes) = OpenChecked();
             }
 
-            _savedDrops = LoadDrops(connection);
+            _savedDrops = SavedDrops.Load(connection, Counters);
             _writeConnection = connection;
             Volatile.Write(ref _lanes, lanes);
             foreach (var name in _declaredSinks)
@@ -218,29 +218,6 @@ internal sealed class ReadingStore : IAsyncDisposable, IDisposable
 
         var extent = LaneExtent.Read(connection, lane) ?? throw new StoreCorruptException($"lanes row {(int)lane} is missing");
         return new LaneState(lane, epoch, extent.FirstSeq, extent.HeadSeq, extent.Bytes);
-    }
-
-    /// <summary>Adds the drop counts earlier runs saved to this run's counters; returns them by reason.</summary>
-    private long[] LoadDrops(SqliteConnection connection)
-    {
-        var saved = new long[Enum.GetValues<DropReason>().Length];
-        using var command = connection.CreateCommand();
-        command.CommandText = StoreSql.LoadDrops;
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            var name = reader.GetString(0);
-            foreach (var reason in Enum.GetValues<DropReason>())
-            {
-                if (StoreStatsFormatter.ReasonName(reason) == name)
-                {
-                    saved[(int)reason] = reader.GetInt64(1);
-                    Counters.AddDropped(reason, saved[(int)reason]);
-                }
-            }
-        }
-
-        return saved;
     }
 
     private static InvalidOperationException NotOpen() => new("The store is not open yet.");

@@ -8,8 +8,8 @@ namespace Hybrid.Edge.Store;
 /// The store's only writer of logs. Capture hands readings to a bounded channel (never blocking); one loop
 /// takes them in groups — up to <c>CommitMaxReadings</c>, or what gathered within <c>CommitInterval</c> — and
 /// commits each group in one transaction, with what <see cref="LogPruner"/> deletes to keep capacity and the disk
-/// floor in that same transaction. Retention runs on this loop too, so lane state has a single writer. Owned by
-/// <see cref="ReadingStore"/>, which completes and disposes it.
+/// floor and the drop counters (<see cref="SavedDrops"/>) in that same transaction. Retention runs on this loop too,
+/// so lane state has a single writer. Owned by <see cref="ReadingStore"/>, which completes and disposes it.
 /// </summary>
 internal sealed class StoreWriter : IReadingWriter, IDisposable
 {
@@ -26,13 +26,11 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _stopLinger = new();
     private readonly GroupPlan _plan = new();
-    private readonly long[] _savedDrops = new long[Enum.GetValues<DropReason>().Length];
-    private readonly long[] _savingDrops = new long[Enum.GetValues<DropReason>().Length];
     private IReadOnlyList<LaneState> _lanes = [];
     private LaneCommands[] _commands = [];
     private LogPruner? _pruner;
     private SqliteCommand? _updateLastSeq;
-    private SqliteCommand? _saveDrop;
+    private SavedDrops? _drops;
     private Task _loop = Task.CompletedTask;
     private static readonly TimeSpan NextPassDelay = TimeSpan.FromMilliseconds(200);
     private ITimer? _retentionTimer;
@@ -126,15 +124,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
         _updateLastSeq.CommandText = StoreSql.UpdateLastSeq;
         _updateLastSeq.Parameters.Add("$seq", SqliteType.Integer);
         _updateLastSeq.Parameters.Add("$lane", SqliteType.Integer);
-        _saveDrop = connection.CreateCommand();
-        _saveDrop.CommandText = StoreSql.SaveDrop;
-        _saveDrop.Parameters.Add("$reason", SqliteType.Text);
-        _saveDrop.Parameters.Add("$count", SqliteType.Integer);
-        for (var r = 0; r < _savedDrops.Length; r++)
-        {
-            _savedDrops[r] = _savingDrops[r] = savedDrops[r];
-        }
-
+        _drops = new SavedDrops(connection, _counters, savedDrops);
         _nextRetention = _time.GetTimestamp();
         _retentionTimer = _time.CreateTimer(
             static state => ((StoreWriter)state!).WakeForRetention(),
@@ -169,7 +159,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
         }
 
         _updateLastSeq?.Dispose();
-        _saveDrop?.Dispose();
+        _drops?.Dispose();
     }
 
     public void Dispose()
@@ -367,9 +357,8 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
             {
                 var lane = _classifier.Classify(reading.Type);
                 var bytes = StoreSchema.RowBytes(reading.Type, reading.Source, reading.Key, reading.PayloadJson.Length);
-                if (pruner.Refuse(plan, lane, bytes, belowFloor) is { } refused)
+                if (pruner.Refuses(plan, lane, bytes, belowFloor))
                 {
-                    plan.Drops[(int)refused]++;
                     continue;
                 }
 
@@ -400,25 +389,8 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
         }
     }
 
-    /// <summary>
-    /// Writes each drop counter whose total changed (drops capture counted since the last commit, and this group's)
-    /// in the group's transaction, so the counts survive a restart and `status` read from the file is true.
-    /// </summary>
-    private void SaveDrops(SqliteTransaction transaction)
-    {
-        var command = _saveDrop!;
-        command.Transaction = transaction;
-        for (var r = 0; r < _savedDrops.Length; r++)
-        {
-            var total = _savingDrops[r] = _counters.Dropped((DropReason)r) + _plan.Drops[r];
-            if (total != _savedDrops[r])
-            {
-                command.Parameters[0].Value = StoreStatsFormatter.ReasonName((DropReason)r);
-                command.Parameters[1].Value = total;
-                command.ExecuteNonQuery();
-            }
-        }
-    }
+    /// <summary>Saves the drop counters with the transaction's other changes (this plan's drops included).</summary>
+    private void SaveDrops(SqliteTransaction transaction) => _drops!.Save(transaction, _plan.Drops);
 
     /// <summary>Drops counted after the last commit (e.g. the channel overflowing during shutdown) are saved on the way out.</summary>
     private void SaveLateDrops(SqliteConnection connection)
@@ -442,7 +414,7 @@ internal sealed class StoreWriter : IReadingWriter, IDisposable
     {
         var plan = _plan;
         var appended = plan.High.ApplyTo(_lanes[(int)Lane.High]) | plan.Normal.ApplyTo(_lanes[(int)Lane.Normal]);
-        Array.Copy(_savingDrops, _savedDrops, _savedDrops.Length);
+        _drops!.Committed();
         for (var r = 0; r < plan.Drops.Length; r++)
         {
             _counters.AddDropped((DropReason)r, plan.Drops[r]);

@@ -26,16 +26,26 @@ internal sealed class TopicRecorder : IAsyncDisposable
         // exec: the shell becomes mosquitto_sub, so killing the child kills the subscriber.
         recorder._process = ChildProcess.Start("/bin/sh",
             ["-c", $"exec \"$0\" \"$@\" > '{recorder.FilePath}'", Tools.MosquittoSub, "-h", broker.Host, "-p", MqttTestClient.Port(broker), "-q", "1", "-v", "-t", topic, "-t", probe]);
-        for (var attempt = 0; attempt < 100 && !recorder.Text.Contains(probe, StringComparison.Ordinal); attempt++)
+        try
         {
-            await MqttTestClient.PublishWithMosquittoPubAsync(broker, probe, "x", qos: 0);
-            await Task.Delay(100);
-        }
+            await Eventually.UntilAsync(
+                async () =>
+                {
+                    if (recorder.Text.Contains(probe, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
 
-        if (!recorder.Text.Contains(probe, StringComparison.Ordinal))
+                    await MqttTestClient.PublishWithMosquittoPubAsync(broker, probe, "x", qos: 0);
+                    return false;
+                },
+                TimeSpan.FromSeconds(20),
+                () => $"mosquitto_sub did not subscribe to {topic}. Output:\n{recorder._process.Output}\nbroker:\n{broker.Output}");
+        }
+        catch
         {
             await recorder.DisposeAsync();
-            throw new TimeoutException($"mosquitto_sub did not subscribe to {topic}. Output:\n{recorder._process.Output}\nbroker:\n{broker.Output}");
+            throw;
         }
 
         return recorder;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Hybrid.Testing;
 using static Hybrid.IntegrationTests.Ingest.IngestHttp;
@@ -107,11 +106,11 @@ public sealed class IngestOutageTests(IngestAppFixture fixture)
 
         await QueueReader.DrainAsync(fixture.Storage, [IngestAppFixture.DefaultQueue]);
         var post = PostAsync(http, body, gzip: true);
-        var waited = Stopwatch.StartNew();
-        while (await QueueReader.CountAsync(fixture.Storage, [IngestAppFixture.DefaultQueue]) < 20 && waited.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(20);
-        }
+        var queued = 0L;
+        await Eventually.UntilAsync(
+            async () => (queued = await QueueReader.CountAsync(fixture.Storage, [IngestAppFixture.DefaultQueue])) >= 20,
+            TimeSpan.FromSeconds(30),
+            () => $"{queued} messages queued; the request: {(post.IsCompleted ? post.Status.ToString() : "still running")}");
 
         await fixture.Azurite.StopAsync();
         HttpResponseMessage during;

@@ -87,19 +87,7 @@ public sealed class MqttAgentProcessTests(MosquittoFixture fixture)
 
     private static async Task WaitForRetainedAsync(MosquittoBroker broker, string topic, string expected)
     {
-        var deadline = System.Diagnostics.Stopwatch.StartNew();
         string? last = null;
-        while (deadline.Elapsed < Timeout)
-        {
-            last = await MqttTestClient.ReadRetainedAsync(broker, topic);
-            if (last == expected)
-            {
-                return;
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail($"retained {topic} is '{last}', expected '{expected}'");
+        await Eventually.UntilAsync(async () => (last = await MqttTestClient.ReadRetainedAsync(broker, topic)) == expected, Timeout, () => $"retained {topic} is '{last}', expected '{expected}'");
     }
 }

@@ -166,43 +166,23 @@ public sealed class MqttSinkTests(MosquittoFixture fixture)
 
     internal static async Task<List<string>> WaitForLinesAsync(ChildProcess sub, string prefix, int count)
     {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var lines = sub.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Where(l => l.StartsWith(prefix, StringComparison.Ordinal) && !l.Contains("ready-probe", StringComparison.Ordinal))
-                .ToList();
-            if (lines.Count >= count)
-            {
-                return lines;
-            }
-
-            if (deadline.Elapsed > Timeout)
-            {
-                throw new TimeoutException($"{lines.Count} of {count} messages arrived. Subscriber output tail:\n{sub.Output[^Math.Min(2000, sub.Output.Length)..]}");
-            }
-
-            await Task.Delay(100);
-        }
+        await Eventually.UntilAsync(() => Lines(sub, prefix).Count >= count, Timeout, () => $"{Lines(sub, prefix).Count} of {count} messages arrived. {OutputTail(sub)}");
+        return Lines(sub, prefix);
     }
 
     private static async Task<List<string>> WaitForDistinctSeqsAsync(ChildProcess sub, string prefix, int count)
     {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var lines = sub.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Where(l => l.StartsWith(prefix, StringComparison.Ordinal) && !l.Contains("ready-probe", StringComparison.Ordinal))
-                .ToList();
-            var distinct = lines.Select(l => Parse(l).Seq).Distinct().Count();
-            if (distinct >= count || deadline.Elapsed > Timeout)
-            {
-                return lines;
-            }
-
-            await Task.Delay(200);
-        }
+        static int Distinct(List<string> lines) => lines.Select(l => Parse(l).Seq).Distinct().Count();
+        await Eventually.UntilAsync(() => Distinct(Lines(sub, prefix)) >= count, Timeout, () => $"{Distinct(Lines(sub, prefix))} of {count} seqs arrived. {OutputTail(sub)}");
+        return Lines(sub, prefix);
     }
+
+    /// <summary>The subscriber's messages under <paramref name="prefix"/>, without its readiness probes.</summary>
+    private static List<string> Lines(ChildProcess sub, string prefix) =>
+        [.. sub.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith(prefix, StringComparison.Ordinal) && !l.Contains("ready-probe", StringComparison.Ordinal))];
+
+    private static string OutputTail(ChildProcess sub) => $"Subscriber output tail:\n{sub.Output[^Math.Min(2000, sub.Output.Length)..]}";
 
     internal static (string Topic, string Type, long Seq, JsonElement Payload) Parse(string line)
     {

@@ -32,11 +32,27 @@ internal static class MqttTestClient
         args.AddRange(extra);
         var sub = ChildProcess.Start(Tools.MosquittoSub, args);
         // Publish probes until the subscriber shows one: then its subscription is surely active.
-        for (var i = 0; i < 100 && !sub.Output.Contains("ready-probe", StringComparison.Ordinal); i++)
+        try
         {
-            await using var probe = ChildProcess.Start(Tools.MosquittoPub, ["-h", broker.Host, "-p", Port(broker), "-t", probeTopic, "-m", "x"]);
-            await probe.WaitForExitAsync(TimeSpan.FromSeconds(10));
-            await Task.Delay(100);
+            await Eventually.UntilAsync(
+                async () =>
+                {
+                    if (sub.Output.Contains("ready-probe", StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+
+                    await using var probe = ChildProcess.Start(Tools.MosquittoPub, ["-h", broker.Host, "-p", Port(broker), "-t", probeTopic, "-m", "x"]);
+                    await probe.WaitForExitAsync(TimeSpan.FromSeconds(10));
+                    return false;
+                },
+                TimeSpan.FromSeconds(20),
+                () => $"mosquitto_sub did not subscribe to {topic}. Output:\n{sub.Output}\nbroker:\n{broker.Output}");
+        }
+        catch
+        {
+            await sub.DisposeAsync();
+            throw;
         }
 
         return sub;

@@ -26,6 +26,29 @@ public sealed class StoreCommandsTests
     }
 
     [Fact]
+    public async Task Status_AfterRunsThatDroppedReadings_ShowsTheDropsAndDeadLettersSavedInTheFile()
+    {
+        using var dir = new TempDirectory("cli");
+        await SeedAsync(dir.Path);
+        // A later run (after a reboot): 13 more readings into a store capped at 10 rows. Drop-oldest evicts seqs 1-13;
+        // the 7 above the uplink's cursor (6) were lost to it and count as dropped.
+        await using (var run = TestStores.Create(dir.Path, o => o.MaxRows = 10, sinks: ["mqtt", "uplink"]))
+        {
+            await TestStores.WriteAsync(run, Enumerable.Range(11, 13).Select(i => TestStores.Reading(key: $"k{i}")));
+            Assert.Equal(7, run.Counters.Dropped(DropReason.Capacity));
+        }
+
+        var (code, output, _) = Run(dir, (config, o, e) => StoreCommands.Status(config, json: true, o, e));
+
+        Assert.Equal(StoreCommands.Done, code);
+        using var json = JsonDocument.Parse(output);
+        var store = json.RootElement.GetProperty("store");
+        Assert.Equal(7, store.GetProperty("dropped").GetProperty("capacity").GetInt64());
+        var uplink = store.GetProperty("sinks").EnumerateArray().Single(s => s.GetProperty("sink").GetString() == "uplink");
+        Assert.Equal(2, uplink.GetProperty("deadLetters").GetInt64());
+    }
+
+    [Fact]
     public async Task Status_Json_CarriesTheSameFigures()
     {
         using var dir = new TempDirectory("cli");

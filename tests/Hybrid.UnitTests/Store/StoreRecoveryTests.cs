@@ -134,7 +134,7 @@ public sealed class StoreRecoveryTests
             }
         }
 
-        Assert.True(SpinWait.SpinUntil(() => store.Writer.DiskFull, TimeSpan.FromSeconds(20)), "the writer reports the full disk");
+        await Eventually.UntilAsync(() => store.Writer.DiskFull, TimeSpan.FromSeconds(20), () => "the writer does not report the full disk");
         Assert.True(store.Counters.DiskFullEvents > 0);
         Assert.Contains(logger.Entries, e => e.Id == 1003 && e.Level == LogLevel.Error);
         var storedWhileFull = TestStores.Rows(store.Path, Lane.Normal).Count;

@@ -123,7 +123,7 @@ public sealed class StoreWriterTests
         }
 
         // Let the writer take them and start lingering for the 30 s commit interval: disposal must cut it short.
-        Assert.True(SpinWait.SpinUntil(() => store.Writer.QueuedReadings == 0, TimeSpan.FromSeconds(10)));
+        await Eventually.UntilAsync(() => store.Writer.QueuedReadings == 0, TimeSpan.FromSeconds(10), () => $"{store.Writer.QueuedReadings} still queued");
         Assert.Empty(TestStores.Rows(path, Lane.Normal));
         await store.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
 

@@ -24,6 +24,9 @@ internal sealed class ScriptedIngestHandler(Func<PostedBatch, HttpResponseMessag
     /// <summary>How long each answer takes (ignoring cancellation, like a server that answers anyway).</summary>
     public TimeSpan AnswerDelay { get; set; }
 
+    /// <summary>Every answer waits for this first: a test holds a batch on the wire until it has done what it does meanwhile.</summary>
+    public Task AnswerGate { get; set; } = Task.CompletedTask;
+
     /// <summary>The accepting Function: every item accepted.</summary>
     public static HttpResponseMessage Accept(PostedBatch post) => Ok(post.Batch.Messages.Count, 0, []);
 
@@ -54,6 +57,7 @@ internal sealed class ScriptedIngestHandler(Func<PostedBatch, HttpResponseMessag
         var batch = await JsonSerializer.DeserializeAsync(gzip, ContractJsonContext.Default.IngestBatch, cancellationToken);
         var post = new PostedBatch(batch!, request.Headers.TryGetValues("x-functions-key", out var keys) ? keys.Single() : null);
         Posts.Enqueue(post);
+        await AnswerGate.WaitAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
         if (AnswerDelay > TimeSpan.Zero)
         {
             await Task.Delay(AnswerDelay, CancellationToken.None);

@@ -56,12 +56,15 @@ public sealed class UplinkSinkTests
     public async Task Drain_AlertArrivesWhileANormalBatchIsOnTheWire_AlertGoesBeforeThePreparedNormalBatch()
     {
         await using var uplink = new UplinkHarness(ScriptedIngestHandler.Accept, o => o.MaxBatchItems = 10);
-        uplink.Handler.AnswerDelay = TimeSpan.FromMilliseconds(500);
+        // The first batch stays on the wire until the alert is stored (a fixed delay lost that race on a loaded machine).
+        var alertStored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        uplink.Handler.AnswerGate = alertStored.Task;
         await uplink.WriteAsync(20);
 
         uplink.Start();
         await Hybrid.Testing.Eventually.UntilAsync(() => !uplink.Handler.Posts.IsEmpty, TimeSpan.FromSeconds(20));
         await uplink.WriteAsync(1, type: "alert.smoke");
+        alertStored.SetResult();
         await uplink.UntilCursorAsync(Lane.Normal, 20);
         await uplink.UntilCursorAsync(Lane.High, 1);
 

@@ -8,9 +8,13 @@ namespace Hybrid.Demo.Processes;
 /// </summary>
 internal sealed class DemoProcess : IAsyncDisposable
 {
+    /// <summary>Lines of output kept in memory for an error message (the whole output is in the log file).</summary>
+    public const int TailLines = 20;
+
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _logLock = new();
+    private readonly Queue<string> _tail = new();
     private bool _disposed;
 
     private DemoProcess(string name, Process process, StreamWriter log, string logPath)
@@ -34,6 +38,18 @@ internal sealed class DemoProcess : IAsyncDisposable
 
     /// <summary>Standard input, for a process started with <c>stdin: true</c>.</summary>
     public StreamWriter StandardInput => _process.StandardInput;
+
+    /// <summary>The last <see cref="TailLines"/> lines it printed, oldest first.</summary>
+    public IReadOnlyList<string> Tail()
+    {
+        lock (_logLock)
+        {
+            return [.. _tail];
+        }
+    }
+
+    /// <summary>Completes when it has exited and everything it printed is in the log (and in <see cref="Tail"/>).</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
     public static DemoProcess Start(string name, ProcessStartInfo info, string logPath)
     {
@@ -112,6 +128,11 @@ internal sealed class DemoProcess : IAsyncDisposable
         lock (_logLock)
         {
             _log.WriteLine(line);
+            _tail.Enqueue(line);
+            if (_tail.Count > TailLines)
+            {
+                _tail.Dequeue();
+            }
         }
     }
 }

@@ -20,7 +20,10 @@ internal static class PortProbe
         }
     }
 
-    /// <summary>Waits until <paramref name="process"/> listens on <paramref name="port"/>; throws with its log's path when it exits or times out.</summary>
+    /// <summary>
+    /// Waits until <paramref name="process"/> listens on <paramref name="port"/>. Stops as soon as it exits, with the end of
+    /// its output and its log's path in the error; on a timeout, with the log's path.
+    /// </summary>
     public static async Task WaitUntilListeningAsync(DemoProcess process, int port, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(process);
@@ -29,7 +32,11 @@ internal static class PortProbe
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"{process.Name} exited ({process.ExitCode}) before listening on 127.0.0.1:{port}; its log: {process.LogPath}");
+                // Its last lines may still be on their way from the pipe: wait for the end of its output first.
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                var tail = process.Tail();
+                var output = tail.Count == 0 ? "it printed nothing" : $"its last lines:{Environment.NewLine}{string.Join(Environment.NewLine, tail)}";
+                throw new InvalidOperationException($"{process.Name} exited ({process.ExitCode}) before listening on 127.0.0.1:{port}; its log: {process.LogPath}; {output}");
             }
 
             if (time.GetElapsedTime(started) > timeout)
