@@ -13,4 +13,14 @@ internal sealed record Claim(ClaimOutcome Outcome, DeliveryLedger Ledger, string
     public static Claim Covered(DeliveryLedger ledger) => new(ClaimOutcome.Covered, ledger, null, [], null, null);
 
     public long Watermark => Ledger.Watermark;
+
+    /// <summary>
+    /// Set when the claim rides on this instance's parked claim (the device's previous batch, still live, which keeps
+    /// every other request of the device away): the one write that records that batch and claims these seqs runs while
+    /// they are sent. See <see cref="WatermarkCoordinator.ConfirmAsync"/>.
+    /// </summary>
+    public Task<Claim?>? Confirmation { get; init; }
+
+    /// <summary>The parked batch that <see cref="Confirmation"/> records.</summary>
+    public ParkedRecord? Parked { get; init; }
 }

@@ -84,11 +84,21 @@ internal sealed class IngestProcessor(
             // storage may already have taken, so the resent batch would be enqueued twice. The deadline bounds the work.
             using var deadline = new CancellationTokenSource(sendTime > TimeSpan.Zero ? sendTime : TimeSpan.FromTicks(1), time);
             var report = await fanOut.SendAsync(messages, deadline.Token).ConfigureAwait(false);
+            var enqueued = report.AllSent ? claim.Seqs : EnqueuedSeqs(messages, report, claim.Seqs);
+            DeliveryLedger? merged = null;
+            if (claim.Confirmation is not null)
+            {
+                // The claim was written while sending: settle that first (storage down → 503 below, seqs kept parked).
+                (var confirmed, var ledgerNow) = await coordinator.ConfirmAsync(batch.Device, batch.Epoch, claim, enqueued, budget.Token).ConfigureAwait(false);
+                claim = confirmed ?? claim;
+                merged = confirmed is null ? ledgerNow : null;
+            }
+
             if (!report.AllSent)
             {
-                if (claim.Outcome == ClaimOutcome.Claimed)
+                if (claim.Outcome == ClaimOutcome.Claimed && merged is null)
                 {
-                    await coordinator.ReleaseAsync(batch.Device, batch.Epoch, claim, EnqueuedSeqs(messages, report, claim.Seqs), budget.Token).ConfigureAwait(false);
+                    await coordinator.ReleaseAsync(batch.Device, batch.Epoch, claim, enqueued, budget.Token).ConfigureAwait(false);
                 }
 
                 if (StorageUnavailableException.IsOutage(report.Failure!.SourceException))
@@ -99,9 +109,9 @@ internal sealed class IngestProcessor(
                 report.Failure.Throw();
             }
 
-            var ledger = claim.Ledger;
+            var ledger = merged ?? claim.Ledger;
             GapClosure closed = default;
-            if (claim.Outcome == ClaimOutcome.Claimed)
+            if (claim.Outcome == ClaimOutcome.Claimed && merged is null)
             {
                 try
                 {

@@ -21,7 +21,9 @@ namespace Hybrid.Functions.Ingest;
 /// Step 4 may wait (<see cref="IngestOptions.RecordDelay"/>, see <see cref="ParkedRecord"/>): the answer goes out once
 /// every message is sent, and the device's next batch in this instance makes steps 4 and 3 one write, (ledger + the
 /// previous batch's seqs, a claim on its own new seqs). A device sending back to back then costs one Table write per
-/// batch. The claim stays live meanwhile, so other instances wait for the record (see above).
+/// batch, and that write runs while the batch is sent (<see cref="Claim.Confirmation"/>): the parked claim is ours and
+/// live, so no other request of the device can send meanwhile. The claim stays live while parked, so other instances
+/// wait for the record (see above).
 /// </para>
 /// <para>
 /// The one cache: the entity this instance last wrote or read without a claim, with its ETag. It serves two fast paths: a batch whose every
@@ -66,9 +68,31 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
 
             if (parked.TryTake())
             {
-                if (await FoldAsync(key, parked, seqs, claimId, cancellationToken).ConfigureAwait(false) is { } folded)
+                _parked.TryRemove(KeyValuePair.Create(key, parked));
+                parked.Recorded.TrySetResult();
+                var newSeqs = NewSeqs(parked.Ledger, seqs);
+                if (LifeLeft(parked) > options.Value.ClaimDuration / 2)
                 {
-                    return folded;
+                    // Our parked claim is live for long enough: the sends need not wait for the write.
+                    return new Claim(ClaimOutcome.Claimed, parked.Ledger, claimId, newSeqs, parked.Claim.Expires, null)
+                    {
+                        Confirmation = FoldAsync(key, parked, newSeqs, claimId, cancellationToken),
+                        Parked = parked,
+                    };
+                }
+
+                try
+                {
+                    if (await FoldAsync(key, parked, newSeqs, claimId, cancellationToken).ConfigureAwait(false) is { } folded)
+                    {
+                        return folded;
+                    }
+                }
+                catch (Exception ex) when (StorageUnavailableException.IsOutage(ex) || ex is OperationCanceledException)
+                {
+                    // Not recorded: park it again, so this request's retry or the timer records it.
+                    Park(key, new ParkedRecord(parked.Claim, parked.Ledger, parked.SettledThrough));
+                    throw;
                 }
             }
             else
@@ -168,6 +192,35 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
         return Task.FromResult((ledger, Sum(delivered, settled)));
     }
 
+    /// <summary>
+    /// Waits for the write of a claim made while its seqs were sent (<see cref="Claim.Confirmation"/>). Written: the
+    /// claim to complete or release. Our parked claim taken over meanwhile: <paramref name="enqueued"/> merged into the
+    /// entity, no claim (and the ledger now stored, if the merge got through). Storage down: the parked batch's seqs and
+    /// <paramref name="enqueued"/> are parked again under the parked claim, and the failure is rethrown.
+    /// </summary>
+    public async Task<(Claim? Confirmed, DeliveryLedger Ledger)> ConfirmAsync(string device, string epoch, Claim claim, IReadOnlyList<SeqRange> enqueued, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        ArgumentNullException.ThrowIfNull(enqueued);
+        var parked = claim.Parked!;
+        try
+        {
+            if (await claim.Confirmation!.ConfigureAwait(false) is { } confirmed)
+            {
+                return (confirmed, confirmed.Ledger);
+            }
+
+            var merged = await MergeAsync(device, epoch, enqueued, 0, claim.ClaimId, cancellationToken).ConfigureAwait(false);
+            return (null, merged?.Item1 ?? claim.Ledger.Deliver(enqueued, Limits, out _));
+        }
+        catch (Exception ex) when (StorageUnavailableException.IsOutage(ex) || ex is OperationCanceledException)
+        {
+            var seqs = SeqRange.Of(Expand(parked.Claim.Seqs).Concat(Expand(enqueued)).Order());
+            Park((device, epoch), new ParkedRecord(parked.Claim with { Seqs = seqs }, parked.Ledger.Deliver(enqueued, Limits, out _), parked.SettledThrough));
+            throw;
+        }
+    }
+
     /// <summary>Records every parked batch now (the app is stopping).</summary>
     public Task RecordParkedAsync() => Task.WhenAll(_parked.ToArray().Select(p => RecordParkedAsync(p.Key, p.Value)));
 
@@ -241,8 +294,9 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
     }
 
     /// <summary>The part of <paramref name="ranges"/> that <paramref name="ledger"/> does not hold yet.</summary>
-    private static List<SeqRange> Unheld(DeliveryLedger ledger, IReadOnlyList<SeqRange> ranges) =>
-        NewSeqs(ledger, ranges.SelectMany(r => Enumerable.Range(0, (int)r.Count).Select(i => r.First + i)));
+    private static List<SeqRange> Unheld(DeliveryLedger ledger, IReadOnlyList<SeqRange> ranges) => NewSeqs(ledger, Expand(ranges));
+
+    private static IEnumerable<long> Expand(IEnumerable<SeqRange> ranges) => ranges.SelectMany(r => Enumerable.Range(0, (int)r.Count).Select(i => r.First + i));
 
     private static GapClosure Sum(GapClosure a, GapClosure b) => new(a.Gaps + b.Gaps, a.Seqs + b.Seqs);
 
@@ -252,45 +306,30 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
     private TimeSpan LifeLeft(ParkedRecord parked) => (parked.Claim.Expires ?? DateTimeOffset.MinValue) - time.GetUtcNow();
 
     /// <summary>
-    /// The device's next batch in this instance: one conditional write records the parked seqs and claims the new ones.
-    /// Null when our parked claim was taken over meanwhile; the parked seqs are then merged and the caller claims as usual.
+    /// The device's next batch in this instance: one conditional write records the parked seqs and claims
+    /// <paramref name="newSeqs"/>. Null when our parked claim was taken over meanwhile; the parked seqs are then merged.
     /// </summary>
-    private async Task<Claim?> FoldAsync((string Device, string Epoch) key, ParkedRecord parked, IReadOnlyList<long> seqs, string claimId, CancellationToken cancellationToken)
+    private async Task<Claim?> FoldAsync((string Device, string Epoch) key, ParkedRecord parked, List<SeqRange> newSeqs, string claimId, CancellationToken cancellationToken)
     {
-        _parked.TryRemove(KeyValuePair.Create(key, parked));
-        try
+        var expires = time.GetUtcNow() + options.Value.ClaimDuration;
+        var claimed = new WatermarkState(parked.Ledger, claimId, newSeqs, expires);
+        var result = await store.TryReplaceAsync(key.Device, key.Epoch, claimed, parked.Claim.ETag!, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == WriteOutcome.Success)
         {
-            var newSeqs = NewSeqs(parked.Ledger, seqs);
-            var expires = time.GetUtcNow() + options.Value.ClaimDuration;
-            var claimed = new WatermarkState(parked.Ledger, claimId, newSeqs, expires);
-            var result = await store.TryReplaceAsync(key.Device, key.Epoch, claimed, parked.Claim.ETag!, cancellationToken).ConfigureAwait(false);
-            if (result.Outcome == WriteOutcome.Success)
-            {
-                _lastWritten.TryRemove(key, out _);
-                return new Claim(ClaimOutcome.Claimed, parked.Ledger, claimId, newSeqs, expires, result.ETag);
-            }
+            _lastWritten.TryRemove(key, out _);
+            return new Claim(ClaimOutcome.Claimed, parked.Ledger, claimId, newSeqs, expires, result.ETag);
+        }
 
-            var entry = await store.GetAsync(key.Device, key.Epoch, cancellationToken).ConfigureAwait(false);
-            if (entry is not null && entry.State.ClaimId == claimId)
-            {
-                // The write landed; only its answer was lost.
-                return new Claim(ClaimOutcome.Claimed, entry.State.Ledger, claimId, entry.State.ClaimSeqs, entry.State.ClaimExpires, entry.ETag);
-            }
+        var entry = await store.GetAsync(key.Device, key.Epoch, cancellationToken).ConfigureAwait(false);
+        if (entry is not null && entry.State.ClaimId == claimId)
+        {
+            // The write landed; only its answer was lost.
+            return new Claim(ClaimOutcome.Claimed, entry.State.Ledger, claimId, entry.State.ClaimSeqs, entry.State.ClaimExpires, entry.ETag);
+        }
 
-            Log.ClaimLost(logger, key.Device, key.Epoch, parked.Claim.ClaimId!, parked.Claim.Watermark, Describe(parked.Claim.Seqs));
-            await MergeAsync(key.Device, key.Epoch, parked.Claim.Seqs, parked.SettledThrough, parked.Claim.ClaimId, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-        catch (Exception ex) when (StorageUnavailableException.IsOutage(ex) || ex is OperationCanceledException)
-        {
-            // Not recorded: park it again, so this request's retry or the timer records it.
-            Park(key, new ParkedRecord(parked.Claim, parked.Ledger, parked.SettledThrough));
-            throw;
-        }
-        finally
-        {
-            parked.Recorded.TrySetResult();
-        }
+        Log.ClaimLost(logger, key.Device, key.Epoch, parked.Claim.ClaimId!, parked.Claim.Watermark, Describe(parked.Claim.Seqs));
+        await MergeAsync(key.Device, key.Epoch, parked.Claim.Seqs, parked.SettledThrough, parked.Claim.ClaimId, cancellationToken).ConfigureAwait(false);
+        return null;
     }
 
     private void Park((string Device, string Epoch) key, ParkedRecord parked) => Park(key, parked, options.Value.RecordDelay);

@@ -265,7 +265,25 @@ public sealed class WatermarkCoordinatorTests
     }
 
     [Fact]
-    public async Task Claim_ParkedClaimTakenOverMeanwhile_MergesTheParkedSeqsAndClaimsAfresh()
+    public async Task Claim_NextBatchOnAParkedClaim_IsSentWhileTheWriteIsMadeAndConfirmedAfterwards()
+    {
+        var sut = CreateSut(Deferred());
+        await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, Seqs(1, 10), default), 0, default);
+        var parkedExpiry = _store["pi", Epoch]!.ClaimExpires;
+
+        var next = await sut.ClaimAsync("pi", Epoch, Seqs(11, 20), default);
+        var (confirmed, ledger) = await sut.ConfirmAsync("pi", Epoch, next, [new SeqRange(11, 20)], default);
+
+        // Sends may start at once: the parked claim (ours, live) bounds them; the confirmed claim carries the new ETag.
+        Assert.Equal((ClaimOutcome.Claimed, null, parkedExpiry), (next.Outcome, next.ETag, next.Expires));
+        Assert.Equal([new SeqRange(11, 20)], next.Seqs);
+        Assert.Equal((next.ClaimId, 10L), (confirmed!.ClaimId, ledger.Watermark));
+        Assert.NotNull(confirmed.ETag);
+        Assert.Equal(State(10, next.ClaimId, 20, Now.AddSeconds(60)), _store["pi", Epoch]);
+    }
+
+    [Fact]
+    public async Task Confirm_ParkedClaimTakenOverMeanwhile_MergesBothBatchesSeqsWithoutAClaim()
     {
         var sut = CreateSut(Deferred());
         await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, Seqs(1, 10), default), 0, default);
@@ -273,24 +291,30 @@ public sealed class WatermarkCoordinatorTests
         await _store.TryReplaceAsync("pi", Epoch, WatermarkState.Settled(DeliveryLedger.Empty), entry!.ETag, default);
 
         var next = await sut.ClaimAsync("pi", Epoch, Seqs(11, 20), default);
+        var (confirmed, ledger) = await sut.ConfirmAsync("pi", Epoch, next, [new SeqRange(11, 20)], default);
 
-        Assert.Equal((ClaimOutcome.Claimed, 10L), (next.Outcome, next.Watermark));
-        Assert.Equal(State(10, next.ClaimId, 20, Now.AddSeconds(60)), _store["pi", Epoch]);
+        Assert.Null(confirmed);
+        Assert.Equal(20, ledger.Watermark);
+        Assert.Equal(State(20), _store["pi", Epoch]);
     }
 
     [Fact]
-    public async Task Claim_StorageDownWhileFolding_KeepsTheParkedSeqsForTheRetry()
+    public async Task Confirm_StorageDown_KeepsBothBatchesSeqsParkedForTheRetry()
     {
         var sut = CreateSut(Deferred());
         await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, Seqs(1, 10), default), 0, default);
 
         _store.Down = true;
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => sut.ClaimAsync("pi", Epoch, Seqs(11, 20), default));
+        var next = await sut.ClaimAsync("pi", Epoch, Seqs(11, 20), default);
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => sut.ConfirmAsync("pi", Epoch, next, [new SeqRange(11, 15)], default));
         _store.Down = false;
         var retry = await sut.ClaimAsync("pi", Epoch, Seqs(11, 20), default);
+        var (confirmed, _) = await sut.ConfirmAsync("pi", Epoch, retry, [new SeqRange(16, 20)], default);
 
-        Assert.Equal((ClaimOutcome.Claimed, 10L), (retry.Outcome, retry.Watermark));
-        Assert.Equal(State(10, retry.ClaimId, 20, Now.AddSeconds(60)), _store["pi", Epoch]);
+        // 11-15 went out before storage failed: the retry claims only 16-20, and its write records 1-15.
+        Assert.Equal([new SeqRange(16, 20)], retry.Seqs);
+        Assert.Equal(15, confirmed!.Watermark);
+        Assert.Equal(State(15, retry.ClaimId, 20, Now.AddSeconds(60)), _store["pi", Epoch]);
     }
 
     [Fact]
