@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Hybrid.Contracts;
 
 /// <summary>
@@ -25,7 +23,14 @@ public static class EpochId
             ms >>= 8;
         }
 
-        RandomNumberGenerator.Fill(bytes[6..]);
+        // 80 random bits from a version-4 Guid, which .NET fills from the operating system's CSPRNG (getrandom or
+        // /dev/urandom on Linux, BCryptGenRandom on Windows); bytes 0-5 and 10-13 carry no version or variant bits.
+        // RandomNumberGenerator would do as well, but on Linux it is OpenSSL's: creating a store loaded libcrypto and
+        // libssl (3.6 MB of RSS) into an edge agent that otherwise needs no TLS at all.
+        Span<byte> guid = stackalloc byte[16];
+        _ = Guid.NewGuid().TryWriteBytes(guid);
+        guid[..6].CopyTo(bytes[6..]);
+        guid[10..14].CopyTo(bytes[12..]);
         return Encode(bytes);
     }
 

@@ -69,6 +69,14 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
     }
 
     /// <summary>
+    /// False after a partial normal batch: it was read up to the lane's head (or stopped before one large reading),
+    /// so <see cref="PrefetchAsync"/> would find no full batch to prepare, and a high reading that arrives meanwhile is
+    /// read first by <see cref="NextAsync"/> anyway. At rest every batch is partial; the prefetch was a thread-pool hop
+    /// and a store read per batch for nothing.
+    /// </summary>
+    public bool IsWorthPrefetching(PreparedBatch current) => current.Lane == Lane.High || IsFull(current.Readings.Span);
+
+    /// <summary>
     /// True when <paramref name="next"/> follows straight on what is settled and no alert has arrived that should go
     /// before a normal batch.
     /// </summary>

@@ -46,7 +46,9 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
                 }
 
                 // The next batch is read and compressed while this one is on the wire; it is sent only if still next.
-                var prefetch = Task.Run(() => _batches.PrefetchAsync(current, _cursor, stoppingToken), stoppingToken);
+                var prefetch = _batches.IsWorthPrefetching(current)
+                    ? Task.Run(() => _batches.PrefetchAsync(current, _cursor, stoppingToken), stoppingToken)
+                    : Task.FromResult<PreparedBatch?>(null);
                 try
                 {
                     await DeliverAsync(current, inFlight.Token, stoppingToken).ConfigureAwait(false);
