@@ -18,7 +18,9 @@ public sealed class UplinkCrashTests(UplinkFixture fixture, ITestOutputHelper ou
         using var data = new TempDirectory("uplink-crash");
         await StoreSeeder.WriteAsync(device, data.Path, StoreSeeder.Numbered(Backlog, padding: 100));
         var settings = UplinkAgent.Settings(device, data.Path, fixture.IngestUrl, UplinkFixture.FunctionKey);
-        settings["Hybrid__Uplink__MaxBatchItems"] = "100";
+        // Small batches keep the drain long (≈ 1,000 requests) next to the store polling below: with 100 per batch a
+        // fast machine drained the whole backlog between two polls, and the kill came after the drain, not during it.
+        settings["Hybrid__Uplink__MaxBatchItems"] = "10";
 
         // Three runs killed as soon as they have settled a batch: the uplink sends back to back, so the next batch is
         // almost surely in flight (the Function has it, or part of it, when the agent dies).
