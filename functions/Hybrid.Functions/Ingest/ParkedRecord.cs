@@ -25,6 +25,9 @@ internal sealed class ParkedRecord(Claim claim, DeliveryLedger ledger, long sett
     /// <summary>The timer that records it on its own; disposed by whoever takes it.</summary>
     public ITimer? Timer { get; set; }
 
+    /// <summary>The same record, untaken and without a timer, to park again after a failed write.</summary>
+    public ParkedRecord Again() => new(Claim, Ledger, SettledThrough);
+
     /// <summary>True for the one caller that gets to record it.</summary>
     public bool TryTake()
     {

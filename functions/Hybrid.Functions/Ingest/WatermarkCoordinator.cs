@@ -91,7 +91,7 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
                 catch (Exception ex) when (StorageUnavailableException.IsOutage(ex) || ex is OperationCanceledException)
                 {
                     // Not recorded: park it again, so this request's retry or the timer records it.
-                    Park(key, new ParkedRecord(parked.Claim, parked.Ledger, parked.SettledThrough));
+                    Park(key, parked.Again());
                     throw;
                 }
             }
@@ -367,7 +367,7 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
         {
             // Storage is down: keep the seqs parked (a device's next batch folds them in, or this retries) rather than
             // leave a claim that expires with seqs enqueued but never recorded.
-            Park(key, new ParkedRecord(parked.Claim, parked.Ledger, parked.SettledThrough), ParkedRetry);
+            Park(key, parked.Again(), ParkedRetry);
         }
         catch (Exception ex)
         {

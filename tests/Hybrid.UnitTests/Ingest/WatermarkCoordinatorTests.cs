@@ -324,8 +324,8 @@ public sealed class WatermarkCoordinatorTests
         await sut.CompleteAsync("pi", Epoch, await sut.ClaimAsync("pi", Epoch, Seqs(1, 10), default), 0, default);
 
         _store.Down = true;
+        // The fake clock runs the timer's failed write inline: it is re-parked when Advance returns.
         _time.Advance(TimeSpan.FromMilliseconds(50));
-        await Task.Delay(100);
         _store.Down = false;
         var next = await sut.ClaimAsync("pi", Epoch, Seqs(11, 20), default);
 
