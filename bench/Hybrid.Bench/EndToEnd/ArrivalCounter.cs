@@ -6,8 +6,10 @@ namespace Hybrid.Bench.EndToEnd;
 
 /// <summary>
 /// The bench's consumer: reads the telemetry queue while the pipeline runs and counts each item by seq (one device,
-/// one epoch, normal lane), with its arrival time. Messages are left invisible rather than deleted (one call fewer
-/// per message on the Azurite the pipeline shares); the queue is cleared afterwards.
+/// one epoch, normal lane), with its arrival time. It deletes what it read, as a consumer does. (It used to leave the
+/// messages invisible to save Azurite one call per message; but Azurite's receive got slower with every invisible
+/// message left in the queue: over a 60 s window at 20,000 readings/s Azurite used 43 s of CPU instead of 16 s, and the
+/// Function's puts waited behind it, 41 ms per request instead of 13.)
 /// </summary>
 internal sealed class ArrivalCounter(DateTimeOffset windowFrom, DateTimeOffset windowTo)
 {
@@ -63,6 +65,8 @@ internal sealed class ArrivalCounter(DateTimeOffset windowFrom, DateTimeOffset w
             {
                 Add(reading, arrived);
             }
+
+            await Task.WhenAll(batch.Select(m => queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, cancellationToken)));
         }
     }
 

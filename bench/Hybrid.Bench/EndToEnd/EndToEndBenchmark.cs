@@ -38,7 +38,7 @@ internal sealed class EndToEndBenchmark : IBenchmark
             var s = await SustainedRun.RunAsync(agent, rate, seconds, cancellationToken);
             sustained.Add(s);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"run {run} sustained: captured {s.CaptureRate:N0}/s, arrived in the queue {s.ArrivalRate:N0}/s (ratio {s.ArrivalRate / s.CaptureRate:F2}); backlog max {s.MaxBacklog:N0}, at the end {s.EndBacklog:N0} ({(s.Bounded ? "bounded" : "growing")}); capture->queue p50 {s.P50:F0} ms, p99 {s.P99:F0} ms; {s.Duplicates} duplicates; Function: {s.Requests.Count:N0} requests of {s.Requests.ItemsPerRequest:N0} items, its own time p50 {s.Requests.P50Ms:F0} ms p99 {s.Requests.P99Ms:F0} ms; peak RSS agent {s.AgentPeakMb:F1} MB, Function {s.FunctionPeakMb:F0} MB; CPU {Describe(s.Cpu)}; load average {LoadAverage()}"));
+                $"run {run} sustained: captured {s.CaptureRate:N0}/s, arrived in the queue {s.ArrivalRate:N0}/s (ratio {s.ArrivalRate / s.CaptureRate:F2}); backlog max {s.MaxBacklog:N0}, at the end {s.EndBacklog:N0} ({(s.Bounded ? "bounded" : "growing")}; every 5 s {s.BacklogTrend}); capture->queue p50 {s.P50:F0} ms, p99 {s.P99:F0} ms; {s.Duplicates} duplicates; Function, its last {s.Requests.Count:N0} requests logged: {s.Requests.ItemsPerRequest:N0} items each, its own time p50 {s.Requests.P50Ms:F0} ms p99 {s.Requests.P99Ms:F0} ms; peak RSS agent {s.AgentPeakMb:F1} MB, Function {s.FunctionPeakMb:F0} MB; CPU {Describe(s.Cpu)}; load average {LoadAverage()}"));
         }
 
         var arrival = Median(sustained.Select(s => s.ArrivalRate));

@@ -8,7 +8,7 @@ namespace Hybrid.Bench.EndToEnd;
 /// <summary>One sustained run: capture and queue arrival rates over the window, the uplink's backlog, capture→queue latency.</summary>
 internal sealed record SustainedResult(
     TimeSpan Window, long Captured, long ArrivedInWindow, IReadOnlyList<double> SortedLatencies, long MaxBacklog, long EndBacklog,
-    long Duplicates, double AgentPeakMb, double FunctionPeakMb, IReadOnlyDictionary<string, double> Cpu, FunctionRequests Requests)
+    IReadOnlyList<long> Backlogs, long Duplicates, double AgentPeakMb, double FunctionPeakMb, IReadOnlyDictionary<string, double> Cpu, FunctionRequests Requests)
 {
     public double CaptureRate => Captured / Window.TotalSeconds;
 
@@ -18,11 +18,17 @@ internal sealed record SustainedResult(
 
     public double P99 => Percentile(SortedLatencies, 0.99);
 
+    /// <summary>The backlog every 5 s of the window, in thousands: whether it grew steadily or came and went.</summary>
+    public string BacklogTrend => string.Join(' ', Backlogs.Where((_, i) => i % 5 == 4).Select(b => string.Create(CultureInfo.InvariantCulture, $"{b / 1000.0:F0}k")));
+
     /// <summary>Bounded: at the end the uplink is behind by less than two seconds of capture.</summary>
     public bool Bounded => EndBacklog < 2 * CaptureRate;
 }
 
-/// <summary>The ingest requests of a run as the Function logged them (empty if its log says nothing of them).</summary>
+/// <summary>
+/// The ingest requests of a run as the Function logged them (empty if its log says nothing of them): the last ones, as
+/// far back as the test harness keeps a child's output (1 MB).
+/// </summary>
 internal sealed record FunctionRequests(int Count, double ItemsPerRequest, double P50Ms, double P99Ms)
 {
     public static FunctionRequests From(MatchCollection lines)
@@ -56,11 +62,13 @@ internal static partial class SustainedRun
         var headFrom = LastSeq(rig.Directory);
         var cpu = CpuAccount.Start(rig.Processes);
         long maxBacklog = 0, backlog = 0;
+        var backlogs = new List<long>();
         while (TimeProvider.System.GetUtcNow() < to)
         {
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             backlog = LastSeq(rig.Directory) - Cursor(rig.Directory, UplinkService.SinkName);
             maxBacklog = Math.Max(maxBacklog, backlog);
+            backlogs.Add(backlog);
         }
 
         var captured = LastSeq(rig.Directory) - headFrom;
@@ -69,7 +77,7 @@ internal static partial class SustainedRun
         await reading;
         counter.Latencies.Sort();
         var requests = FunctionRequests.From(IngestedLine().Matches(rig.Cloud.App.Output));
-        return new SustainedResult(TimeSpan.FromSeconds(seconds), captured, counter.ArrivedInWindow, counter.Latencies, maxBacklog, backlog, counter.Duplicates, peaks.Agent, peaks.Function, used, requests);
+        return new SustainedResult(TimeSpan.FromSeconds(seconds), captured, counter.ArrivedInWindow, counter.Latencies, maxBacklog, backlog, backlogs, counter.Duplicates, peaks.Agent, peaks.Function, used, requests);
     }
 
     /// <summary>The Function's log line per request: items and its own time.</summary>
