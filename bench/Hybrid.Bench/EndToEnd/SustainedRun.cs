@@ -7,8 +7,8 @@ namespace Hybrid.Bench.EndToEnd;
 
 /// <summary>One sustained run: capture and queue arrival rates over the window, the uplink's backlog, capture→queue latency.</summary>
 internal sealed record SustainedResult(
-    TimeSpan Window, long Captured, long ArrivedInWindow, IReadOnlyList<double> SortedLatencies, long MaxBacklog, long EndBacklog,
-    IReadOnlyList<long> Backlogs, long Duplicates, double AgentPeakMb, double FunctionPeakMb, IReadOnlyDictionary<string, double> Cpu, FunctionRequests Requests)
+    TimeSpan Window, long Captured, long ArrivedInWindow, IReadOnlyList<double> SortedLatencies, IReadOnlyList<long> Backlogs, long Duplicates,
+    double AgentPeakMb, double FunctionPeakMb, IReadOnlyDictionary<string, double> Cpu, FunctionRequests Requests)
 {
     public double CaptureRate => Captured / Window.TotalSeconds;
 
@@ -17,6 +17,12 @@ internal sealed record SustainedResult(
     public double P50 => Percentile(SortedLatencies, 0.50);
 
     public double P99 => Percentile(SortedLatencies, 0.99);
+
+    /// <summary>The largest of the once-a-second backlog samples.</summary>
+    public long MaxBacklog => Backlogs.DefaultIfEmpty().Max();
+
+    /// <summary>The last backlog sample, at the end of the window.</summary>
+    public long EndBacklog => Backlogs.DefaultIfEmpty().Last();
 
     /// <summary>The backlog every 5 s of the window, in thousands: whether it grew steadily or came and went.</summary>
     public string BacklogTrend => string.Join(' ', Backlogs.Where((_, i) => i % 5 == 4).Select(b => string.Create(CultureInfo.InvariantCulture, $"{b / 1000.0:F0}k")));
@@ -61,14 +67,11 @@ internal static partial class SustainedRun
         await Task.Delay(from - TimeProvider.System.GetUtcNow(), cancellationToken);
         var headFrom = LastSeq(rig.Directory);
         var cpu = CpuAccount.Start(rig.Processes);
-        long maxBacklog = 0, backlog = 0;
         var backlogs = new List<long>();
         while (TimeProvider.System.GetUtcNow() < to)
         {
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            backlog = LastSeq(rig.Directory) - Cursor(rig.Directory, UplinkService.SinkName);
-            maxBacklog = Math.Max(maxBacklog, backlog);
-            backlogs.Add(backlog);
+            backlogs.Add(LastSeq(rig.Directory) - Cursor(rig.Directory, UplinkService.SinkName));
         }
 
         var captured = LastSeq(rig.Directory) - headFrom;
@@ -77,7 +80,7 @@ internal static partial class SustainedRun
         await reading;
         counter.Latencies.Sort();
         var requests = FunctionRequests.From(IngestedLine().Matches(rig.Cloud.App.Output));
-        return new SustainedResult(TimeSpan.FromSeconds(seconds), captured, counter.ArrivedInWindow, counter.Latencies, maxBacklog, backlog, backlogs, counter.Duplicates, peaks.Agent, peaks.Function, used, requests);
+        return new SustainedResult(TimeSpan.FromSeconds(seconds), captured, counter.ArrivedInWindow, counter.Latencies, backlogs, counter.Duplicates, peaks.Agent, peaks.Function, used, requests);
     }
 
     /// <summary>The Function's log line per request: items and its own time.</summary>

@@ -61,7 +61,8 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
         var claimId = Guid.NewGuid().ToString("N");
         if (_parked.TryGetValue(key, out var parked))
         {
-            if (NewSeqs(parked.Ledger, seqs).Count == 0)
+            var newSeqs = NewSeqs(parked.Ledger, seqs);
+            if (newSeqs.Count == 0)
             {
                 return Claim.Covered(parked.Ledger);
             }
@@ -70,7 +71,6 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
             {
                 _parked.TryRemove(KeyValuePair.Create(key, parked));
                 parked.Recorded.TrySetResult();
-                var newSeqs = NewSeqs(parked.Ledger, seqs);
                 if (LifeLeft(parked) > options.Value.ClaimDuration / 2)
                 {
                     // Our parked claim is live for long enough: the sends need not wait for the write.
@@ -211,7 +211,7 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
             }
 
             var merged = await MergeAsync(device, epoch, enqueued, 0, claim.ClaimId, cancellationToken).ConfigureAwait(false);
-            return (null, merged?.Item1 ?? claim.Ledger.Deliver(enqueued, Limits, out _));
+            return (null, merged?.Ledger ?? claim.Ledger.Deliver(enqueued, Limits, out _));
         }
         catch (Exception ex) when (StorageUnavailableException.IsOutage(ex) || ex is OperationCanceledException)
         {
@@ -268,7 +268,7 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
     }
 
     /// <summary>Merges <paramref name="enqueued"/> into the stored ledger, dropping the claim if it is still ours; null if every attempt lost its race.</summary>
-    private async Task<(DeliveryLedger, GapClosure)?> MergeAsync(string device, string epoch, IReadOnlyList<SeqRange> enqueued, long settledThrough, string? ourClaimId, CancellationToken cancellationToken)
+    private async Task<(DeliveryLedger Ledger, GapClosure Closed)?> MergeAsync(string device, string epoch, IReadOnlyList<SeqRange> enqueued, long settledThrough, string? ourClaimId, CancellationToken cancellationToken)
     {
         var limits = Limits;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)

@@ -28,19 +28,7 @@ internal sealed class TopicRecorder : IAsyncDisposable
             ["-c", $"exec \"$0\" \"$@\" > '{recorder.FilePath}'", Tools.MosquittoSub, "-h", broker.Host, "-p", MqttTestClient.Port(broker), "-q", "1", "-v", "-t", topic, "-t", probe]);
         try
         {
-            await Eventually.UntilAsync(
-                async () =>
-                {
-                    if (recorder.Text.Contains(probe, StringComparison.Ordinal))
-                    {
-                        return true;
-                    }
-
-                    await MqttTestClient.PublishWithMosquittoPubAsync(broker, probe, "x", qos: 0);
-                    return false;
-                },
-                TimeSpan.FromSeconds(20),
-                () => $"mosquitto_sub did not subscribe to {topic}. Output:\n{recorder._process.Output}\nbroker:\n{broker.Output}");
+            await MqttTestClient.WaitUntilSubscribedAsync(broker, topic, probe, () => recorder.Text, () => recorder._process.Output);
         }
         catch
         {

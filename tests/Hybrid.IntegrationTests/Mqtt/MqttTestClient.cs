@@ -31,23 +31,9 @@ internal static class MqttTestClient
         var args = new List<string> { "-h", broker.Host, "-p", Port(broker), "-t", topic, "-t", probeTopic, "-v" };
         args.AddRange(extra);
         var sub = ChildProcess.Start(Tools.MosquittoSub, args);
-        // Publish probes until the subscriber shows one: then its subscription is surely active.
         try
         {
-            await Eventually.UntilAsync(
-                async () =>
-                {
-                    if (sub.Output.Contains("ready-probe", StringComparison.Ordinal))
-                    {
-                        return true;
-                    }
-
-                    await using var probe = ChildProcess.Start(Tools.MosquittoPub, ["-h", broker.Host, "-p", Port(broker), "-t", probeTopic, "-m", "x"]);
-                    await probe.WaitForExitAsync(TimeSpan.FromSeconds(10));
-                    return false;
-                },
-                TimeSpan.FromSeconds(20),
-                () => $"mosquitto_sub did not subscribe to {topic}. Output:\n{sub.Output}\nbroker:\n{broker.Output}");
+            await WaitUntilSubscribedAsync(broker, topic, probeTopic, () => sub.Output, () => sub.Output);
         }
         catch
         {
@@ -57,6 +43,26 @@ internal static class MqttTestClient
 
         return sub;
     }
+
+    /// <summary>
+    /// Publishes probes to <paramref name="probeTopic"/> until <paramref name="received"/> shows one: then a subscriber to
+    /// <paramref name="topic"/> and the probe topic is surely active. <paramref name="output"/> goes into the timeout's message.
+    /// </summary>
+    public static Task WaitUntilSubscribedAsync(MosquittoBroker broker, string topic, string probeTopic, Func<string> received, Func<string> output) =>
+        Eventually.UntilAsync(
+            async () =>
+            {
+                if (received().Contains(probeTopic, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                await using var probe = ChildProcess.Start(Tools.MosquittoPub, ["-h", broker.Host, "-p", Port(broker), "-t", probeTopic, "-m", "x"]);
+                await probe.WaitForExitAsync(TimeSpan.FromSeconds(10));
+                return false;
+            },
+            TimeSpan.FromSeconds(20),
+            () => $"mosquitto_sub did not subscribe to {topic}. Output:\n{output()}\nbroker:\n{broker.Output}");
 
     public static async Task PublishWithMosquittoPubAsync(MosquittoBroker broker, string topic, string payload, int qos = 1, bool retain = false)
     {

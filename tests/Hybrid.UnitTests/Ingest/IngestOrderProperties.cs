@@ -19,19 +19,10 @@ public sealed class IngestOrderProperties
         RunAsync(posts ?? []).GetAwaiter().GetResult();
 
     /// <summary>
-    /// Lets the fake clock run (10 ms steps) until <paramref name="work"/> is done: an instance waits for the other's
-    /// live claim, and parked seqs are recorded when their delay passes.
+    /// Lets the fake clock run until <paramref name="work"/> is done: an instance waits for the other's live claim, and
+    /// parked seqs are recorded when their delay passes.
     /// </summary>
-    private static async Task<T> WhileTimePassesAsync<T>(FakeTimeProvider time, Task<T> work)
-    {
-        for (var step = 0; step < 10_000 && !work.IsCompleted; step++)
-        {
-            time.Advance(TimeSpan.FromMilliseconds(10));
-            await Task.Delay(1);
-        }
-
-        return await work;
-    }
+    private static Task<T> WhileTimePassesAsync<T>(FakeTimeProvider time, Task<T> work) => time.RunUntilDoneAsync(work, 10_000, TimeSpan.FromMilliseconds(1));
 
     private static async Task<bool> RunAsync((byte Start, byte Length, byte Failure)[] posts)
     {

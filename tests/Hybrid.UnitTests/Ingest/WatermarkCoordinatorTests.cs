@@ -233,13 +233,7 @@ public sealed class WatermarkCoordinatorTests
         await instanceA.CompleteAsync("pi", Epoch, await instanceA.ClaimAsync("pi", Epoch, Seqs(1, 10), default), 0, default);
 
         var claiming = instanceB.ClaimAsync("pi", Epoch, Seqs(11, 20), default);
-        for (var step = 0; step < 100 && !claiming.IsCompleted; step++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(10));
-            await Task.Delay(5);
-        }
-
-        var claim = await claiming;
+        var claim = await _time.RunUntilDoneAsync(claiming, 100, TimeSpan.FromMilliseconds(5));
         Assert.Equal((ClaimOutcome.Claimed, 10L), (claim.Outcome, claim.Watermark));
         Assert.Equal(State(10, claim.ClaimId, 20, _time.GetUtcNow().AddSeconds(60)), _store["pi", Epoch]);
     }
@@ -252,13 +246,7 @@ public sealed class WatermarkCoordinatorTests
         var held = await instanceA.ClaimAsync("pi", Epoch, Seqs(1, 10), default);
 
         var claiming = instanceB.ClaimAsync("pi", Epoch, Seqs(1, 20), default);
-        for (var step = 0; step < 100 && !claiming.IsCompleted; step++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(10));
-            await Task.Delay(5);
-        }
-
-        var claim = await claiming;
+        var claim = await _time.RunUntilDoneAsync(claiming, 100, TimeSpan.FromMilliseconds(5));
         Assert.Equal(ClaimOutcome.Busy, claim.Outcome);
         Assert.Equal(held.Seqs, claim.Seqs);
         Assert.InRange(_time.GetUtcNow() - Now, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300));
