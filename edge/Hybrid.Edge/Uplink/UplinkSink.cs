@@ -18,6 +18,7 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
     private readonly UplinkBatches _batches = new(log, options, time);
     private readonly DeadLetterRetries _retries = new(log, time, logger);
     private BatchBodyWriter? _retryWriter;
+    private BatchPreparationThread? _preparer;
     private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(250);
     private SinkCursor _cursor = null!;
     private long _lastSave;
@@ -45,9 +46,9 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
                     continue;
                 }
 
-                // The next batch is read and compressed while this one is on the wire; it is sent only if still next.
+                // The next batch is read and compressed (at a lower priority) while this one is on the wire; it is sent only if still next.
                 var prefetch = _batches.IsWorthPrefetching(current)
-                    ? Task.Run(() => _batches.PrefetchAsync(current, _cursor, stoppingToken), stoppingToken)
+                    ? Preparer.RunAsync(() => _batches.PrefetchAsync(current, _cursor, stoppingToken))
                     : Task.FromResult<PreparedBatch?>(null);
                 try
                 {
@@ -93,6 +94,9 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
             }
         }
     }
+
+    /// <summary>Started with the first full batch: a trickle of partial batches never prefetches.</summary>
+    private BatchPreparationThread Preparer => _preparer ??= new BatchPreparationThread();
 
     /// <summary>
     /// A POST on the wire gets <see cref="UplinkOptions.ShutdownGrace"/> for its answer (no retry follows once stopping);
@@ -228,6 +232,8 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
 
     public void Dispose()
     {
+        // The thread first: it may still be writing into one of the batches' buffers.
+        _preparer?.Dispose();
         _batches.Dispose();
         _retryWriter?.Dispose();
     }
