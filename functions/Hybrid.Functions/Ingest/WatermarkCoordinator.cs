@@ -73,12 +73,10 @@ internal sealed class WatermarkCoordinator(IWatermarkStore store, IOptions<Inges
                 parked.Recorded.TrySetResult();
                 if (LifeLeft(parked) > options.Value.ClaimDuration / 2)
                 {
-                    // Our parked claim is live for long enough: the sends need not wait for the write. The write starts on
-                    // another thread: building the Table request is ≈ 0.3 ms of CPU that the packing and sending would
-                    // otherwise wait for.
+                    // Our parked claim is live for long enough: the sends need not wait for the write.
                     return new Claim(ClaimOutcome.Claimed, parked.Ledger, claimId, newSeqs, parked.Claim.Expires, null)
                     {
-                        Confirmation = Task.Run(() => FoldAsync(key, parked, newSeqs, claimId, cancellationToken), CancellationToken.None),
+                        Confirmation = FoldAsync(key, parked, newSeqs, claimId, cancellationToken),
                         Parked = parked,
                     };
                 }
