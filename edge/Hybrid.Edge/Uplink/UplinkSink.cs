@@ -46,7 +46,8 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
                     continue;
                 }
 
-                // The next batch is read and compressed (at a lower priority) while this one is on the wire; it is sent only if still next.
+                // The next batch is read and compressed, at a lower priority, while this one is on the wire; it is sent only
+                // if still next.
                 var prefetch = _batches.IsWorthPrefetching(current)
                     ? Preparer.RunAsync(() => _batches.PrefetchAsync(current, _cursor, stoppingToken))
                     : Task.FromResult<PreparedBatch?>(null);
