@@ -45,10 +45,8 @@ internal static class BenchStats
     /// </summary>
     public static double CpuSeconds(int pid)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-
-        // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+        // utime and stime are fields 14 and 15.
+        var fields = StatFields($"/proc/{pid}/stat");
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
@@ -62,11 +60,19 @@ internal static class BenchStats
     /// </summary>
     public static TimeSpan CpuTime(bool reapedChildren = false)
     {
-        var stat = File.ReadAllText("/proc/self/stat");
-        // Fields after the command name in parentheses, which may itself contain spaces: [0] is field 3 (state).
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var fields = StatFields("/proc/self/stat");
         var first = reapedChildren ? 13 : 11;
         var ticks = long.Parse(fields[first], CultureInfo.InvariantCulture) + long.Parse(fields[first + 1], CultureInfo.InvariantCulture);
         return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
+    }
+
+    /// <summary>
+    /// The fields of a <c>stat</c> file (<c>/proc/PID/stat</c>, <c>/proc/thread-self/stat</c>) after the command name,
+    /// which is in parentheses and may itself hold spaces: [0] is field 3 (state), so field N is [N - 3].
+    /// </summary>
+    public static string[] StatFields(string path)
+    {
+        var stat = File.ReadAllText(path);
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 }

@@ -233,7 +233,7 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
 
     public void Dispose()
     {
-        // The thread first: it may still be writing into one of the batches' buffers.
+        // The thread before the buffers it writes into.
         _preparer?.Dispose();
         _batches.Dispose();
         _retryWriter?.Dispose();

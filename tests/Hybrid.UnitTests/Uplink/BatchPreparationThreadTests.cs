@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hybrid.Bench;
 using Hybrid.Edge.Uplink;
 
 namespace Hybrid.UnitTests.Uplink;
@@ -71,13 +72,6 @@ public sealed class BatchPreparationThreadTests
         Assert.Equal("prepared", await slow);
     }
 
-    /// <summary>Field 19 of a <c>stat</c> file; the command name before it may hold spaces, so count from its ')'.</summary>
-    private static int NiceOf(string statPath)
-    {
-        var stat = File.ReadAllText(statPath);
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-
-        // fields[0] is field 3 (state), so field 19 is fields[16].
-        return int.Parse(fields[16], CultureInfo.InvariantCulture);
-    }
+    /// <summary>The nice value of a <c>stat</c> file: its field 19.</summary>
+    private static int NiceOf(string statPath) => int.Parse(BenchStats.StatFields(statPath)[19 - 3], CultureInfo.InvariantCulture);
 }
