@@ -77,7 +77,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, TextWriter
         using var duration = options.Duration is { } limit ? new CancellationTokenSource(limit, time) : new CancellationTokenSource();
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stop, duration.Token);
         var sensorTask = sensor.RunAsync(running.Token);
-        var watcherTask = WatchQueuesAsync(watcher, running.Token);
+        var watcherTask = WatchQueuesAsync(watcher, running.Token, stop);
         var failure = new StrongBox<string?>();
         AgentSnapshot? last = null;
         await view.ShowAsync(SamplesAsync(status, watcher, ledger, hints, failure, s => last = s, running.Token)).ConfigureAwait(false);
@@ -157,17 +157,22 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, TextWriter
     }
 
     /// <summary>Consumes the queues in the background, so a paused Azurite slows the queue counts and not the view.</summary>
-    private async Task WatchQueuesAsync(QueueWatcher watcher, CancellationToken cancellationToken)
+    /// <remarks>
+    /// When the run's time is up, a pass in progress still ends normally; only Ctrl+C cuts it short. A receive cancelled
+    /// after Azurite answered it hides its messages for the watcher's visibility timeout, and the completeness check
+    /// that follows would wait that long for their items.
+    /// </remarks>
+    private async Task WatchQueuesAsync(QueueWatcher watcher, CancellationToken running, CancellationToken stop)
     {
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (!running.IsCancellationRequested)
             {
-                await watcher.DrainAsync(cancellationToken).ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false);
+                await watcher.DrainAsync(stop).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), time, running).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (running.IsCancellationRequested)
         {
             // The run is over; the completeness check reads on.
         }

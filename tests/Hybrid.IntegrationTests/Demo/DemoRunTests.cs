@@ -29,6 +29,11 @@ public sealed partial class DemoRunTests
         Assert.True(exitCode == 0, $"exit code {exitCode}; output:\n{output}");
         var summary = Summary().Match(output);
         Assert.True(summary.Success, $"no summary line in:\n{output}");
+        foreach (var zero in new[] { "rejected", "duplicates", "dropped", "missing" })
+        {
+            Assert.True(Number(summary, zero) == 0, $"{zero} should be 0 in an undisturbed run:\n{output}");
+        }
+
         var (captured, telemetry, alerts) = (Number(summary, "captured"), Number(summary, "telemetry"), Number(summary, "alerts"));
         Assert.True(telemetry > 50 && alerts > 5, $"the simulated sensors and the door events should both reach their queues:\n{output}");
         Assert.Equal(captured, telemetry + alerts);
@@ -58,7 +63,7 @@ public sealed partial class DemoRunTests
         }
     }
 
-    [GeneratedRegex(@"^summary: captured (?<captured>\d+), delivered telemetry (?<telemetry>\d+), alerts (?<alerts>\d+), ingest-rejected 0, duplicates 0, dropped 0, missing 0$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^summary: captured (?<captured>\d+), delivered telemetry (?<telemetry>\d+), alerts (?<alerts>\d+), ingest-rejected (?<rejected>\d+), duplicates (?<duplicates>\d+), dropped (?<dropped>\d+), missing (?<missing>\d+)$", RegexOptions.Multiline)]
     private static partial Regex Summary();
 
     [GeneratedRegex(@"^started .+ \(pid (?<pid>\d+)\)", RegexOptions.Multiline)]

@@ -53,7 +53,7 @@ public sealed class CompletenessCheckTests
         {
             for (var seq = from; seq <= to; seq++)
             {
-                ledger.Record(queue, new QueueItem("pi", epoch, seq, null, null, null, null, null, null, null));
+                ledger.Record(queue, $"{queue}-{epoch}-{seq}-{Guid.NewGuid()}", [new QueueItem("pi", epoch, seq, null, null, null, null, null, null, null)]);
             }
         }
 

@@ -4,12 +4,18 @@ namespace Hybrid.Demo.Watch;
 
 /// <summary>
 /// Every item read from the queues, by <c>(device, epoch, seq)</c>: which queue it arrived in and how often it came
-/// again. Only the demo's watcher writes to it; the view reads totals.
+/// again in another message. Only the demo's watcher writes to it; the view reads totals.
 /// </summary>
+/// <remarks>
+/// A message the watcher reads a second time (its delete failed or was cut short, so it came back after its visibility
+/// timeout) is the watcher's own re-read, not a duplicate the pipeline made: the message ids recorded tell the two apart.
+/// They are kept for the whole run, like the items themselves (a few dozen bytes per message).
+/// </remarks>
 internal sealed class DeliveryLedger
 {
     private readonly Dictionary<string, QueueTally> _queues = new(StringComparer.Ordinal);
     private readonly DuplicateFilter _seen = new();
+    private readonly HashSet<string> _messages = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     public DeliveryLedger(IEnumerable<string> queues)
@@ -20,21 +26,34 @@ internal sealed class DeliveryLedger
         }
     }
 
-    /// <summary>Records <paramref name="item"/> as read from <paramref name="queue"/>.</summary>
-    public void Record(string queue, QueueItem item)
+    /// <summary>
+    /// Records the <paramref name="items"/> of message <paramref name="messageId"/> as read from <paramref name="queue"/>;
+    /// false (and nothing recorded) when that message was recorded before.
+    /// </summary>
+    public bool Record(string queue, string messageId, IEnumerable<QueueItem> items)
     {
-        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(items);
         lock (_lock)
         {
+            if (!_messages.Add(messageId))
+            {
+                return false;
+            }
+
             var tally = _queues[queue];
-            if (_seen.TryAdd(item.Identity))
+            foreach (var item in items)
             {
-                tally.Unique.Add(item.Identity);
+                if (_seen.TryAdd(item.Identity))
+                {
+                    tally.Unique.Add(item.Identity);
+                }
+                else
+                {
+                    tally.Duplicates++;
+                }
             }
-            else
-            {
-                tally.Duplicates++;
-            }
+
+            return true;
         }
     }
 
@@ -56,7 +75,7 @@ internal sealed class DeliveryLedger
         }
     }
 
-    /// <summary>Items read again after their first arrival, over every queue.</summary>
+    /// <summary>Items that arrived again in another message after their first arrival, over every queue.</summary>
     public long Duplicates
     {
         get

@@ -9,7 +9,12 @@ namespace Hybrid.Demo.Watch;
 /// </summary>
 internal sealed class QueueWatcher(IReadOnlyList<QueueMessageSource> queues, DeliveryLedger ledger)
 {
-    private static readonly TimeSpan Visibility = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a received message stays hidden. A message comes back after it when its delete failed (the ledger knows
+    /// it and does not count it again) or when a receive's answer was lost; the completeness check then waits this long
+    /// for its items, so it is short.
+    /// </summary>
+    private static readonly TimeSpan Visibility = TimeSpan.FromSeconds(10);
 
     /// <summary>Why the last pass failed (e.g. Azurite is down), or null.</summary>
     public string? LastError { get; private set; }
@@ -64,11 +69,7 @@ internal sealed class QueueWatcher(IReadOnlyList<QueueMessageSource> queues, Del
                     continue;
                 }
 
-                foreach (var item in items)
-                {
-                    ledger.Record(queue.Name, item);
-                }
-
+                ledger.Record(queue.Name, message.MessageId, items);
                 await queue.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
             }
         }
