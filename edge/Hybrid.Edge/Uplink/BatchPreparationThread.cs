@@ -11,8 +11,10 @@ namespace Hybrid.Edge.Uplink;
 /// emulator on a machine that runs them all. Measured on such a machine (2 cores, 1,000,000-reading drain): the
 /// request reached the Function 1.35 ms after it was sent on average at the same priority, 0.85 ms at nice +10.
 /// On a thread-pool thread the priority could not be lowered (Linux cannot raise it back for the next work item).
+/// When every core is busy the thread may not finish in time; the uplink then does not wait for it (see
+/// <see cref="UplinkSink"/>).
 /// </summary>
-internal sealed class BatchPreparationThread : IDisposable
+internal sealed class BatchPreparationThread : IBatchPreparer
 {
     /// <summary>How far below the agent the thread runs; a busy nice-0 thread gets ≈ 9 times its CPU, so it never starves.</summary>
     public const int NiceIncrement = 10;

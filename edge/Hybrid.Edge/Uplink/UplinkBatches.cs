@@ -13,13 +13,17 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
 {
     private readonly BatchBodyWriter[] _writers = [new(), new()];
 
-    /// <summary>The next batch after what <paramref name="cursor"/> has settled, or null when there is none.</summary>
-    public async Task<PreparedBatch?> NextAsync(SinkCursor cursor, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next batch after what <paramref name="cursor"/> has settled, or null when there is none. It is written into
+    /// the buffer that <paramref name="busy"/> (an abandoned prefetch still running) is not.
+    /// </summary>
+    public async Task<PreparedBatch?> NextAsync(SinkCursor cursor, BatchBodyWriter? busy, CancellationToken cancellationToken)
     {
+        var writer = busy == _writers[0] ? _writers[1] : _writers[0];
         var high = await ReadAsync(Lane.High, cursor.Settled(Lane.High), cancellationToken).ConfigureAwait(false);
         if (!high.IsEmpty)
         {
-            return Prepare(Lane.High, high, cursor.Settled(Lane.High), _writers[0]);
+            return Prepare(Lane.High, high, cursor.Settled(Lane.High), writer);
         }
 
         var normal = await ReadAsync(Lane.Normal, cursor.Settled(Lane.Normal), cancellationToken).ConfigureAwait(false);
@@ -35,7 +39,7 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
             high = await ReadAsync(Lane.High, cursor.Settled(Lane.High), cancellationToken).ConfigureAwait(false);
             if (!high.IsEmpty)
             {
-                return Prepare(Lane.High, high, cursor.Settled(Lane.High), _writers[0]);
+                return Prepare(Lane.High, high, cursor.Settled(Lane.High), writer);
             }
 
             normal = await ReadAsync(Lane.Normal, cursor.Settled(Lane.Normal), cancellationToken).ConfigureAwait(false);
@@ -46,26 +50,37 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
             }
         }
 
-        return Prepare(Lane.Normal, normal, cursor.Settled(Lane.Normal), _writers[0]);
+        return Prepare(Lane.Normal, normal, cursor.Settled(Lane.Normal), writer);
     }
+
+    /// <summary>The buffer a prefetch after <paramref name="current"/> writes into: the one <paramref name="current"/> does not use.</summary>
+    public BatchBodyWriter PrefetchWriter(PreparedBatch current) => current.Writer == _writers[0] ? _writers[1] : _writers[0];
 
     /// <summary>
     /// While <paramref name="current"/> is on the wire: the batch that will follow it if it is a high one or a full
-    /// normal one (a partial one lingers anyway), prepared in the buffer <paramref name="current"/> does not use.
+    /// normal one (a partial one lingers anyway), prepared in <see cref="PrefetchWriter"/>. Cancelled (abandoned), it
+    /// stops before its store read or before writing the body.
     /// </summary>
     public async Task<PreparedBatch?> PrefetchAsync(PreparedBatch current, SinkCursor cursor, CancellationToken cancellationToken)
     {
-        var writer = current.Writer == _writers[0] ? _writers[1] : _writers[0];
+        var writer = PrefetchWriter(current);
         var highAfter = current.Lane == Lane.High ? current.LastSeq : cursor.Settled(Lane.High);
         var high = await ReadAsync(Lane.High, highAfter, cancellationToken).ConfigureAwait(false);
         if (!high.IsEmpty)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             return Prepare(Lane.High, high, cursor.Settled(Lane.High), writer);
         }
 
         var normalAfter = current.Lane == Lane.Normal ? current.LastSeq : cursor.Settled(Lane.Normal);
         var normal = await ReadAsync(Lane.Normal, normalAfter, cancellationToken).ConfigureAwait(false);
-        return !normal.IsEmpty && IsFull(normal.Span) ? Prepare(Lane.Normal, normal, cursor.Settled(Lane.Normal), writer) : null;
+        if (normal.IsEmpty || !IsFull(normal.Span))
+        {
+            return null;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return Prepare(Lane.Normal, normal, cursor.Settled(Lane.Normal), writer);
     }
 
     /// <summary>

@@ -12,14 +12,15 @@ namespace Hybrid.Edge.Uplink;
 /// answered for: accepted, duplicate, or refused for good (then dead-lettered with its reason). Wrong settings hold
 /// the uplink without advancing anything; transient failures retry the same batch.
 /// </summary>
-internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOptions options, UplinkStatus status, TimeProvider time, ILogger logger) : IDisposable
+internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOptions options, UplinkStatus status, TimeProvider time, ILogger logger, Func<IBatchPreparer>? createPreparer = null) : IDisposable
 {
+    private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(250);
     private readonly ReconnectBackoff _holdBackoff = new(options.RetryMin, options.RetryMax, new Random());
     private readonly UplinkBatches _batches = new(log, options, time);
     private readonly DeadLetterRetries _retries = new(log, time, logger);
     private BatchBodyWriter? _retryWriter;
-    private BatchPreparationThread? _preparer;
-    private static readonly TimeSpan SaveInterval = TimeSpan.FromMilliseconds(250);
+    private IBatchPreparer? _preparer;
+    private Prefetch? _abandoned;
     private SinkCursor _cursor = null!;
     private long _lastSave;
     private volatile bool _stoppedWhilePosting;
@@ -39,18 +40,15 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
             while (!stoppingToken.IsCancellationRequested)
             {
                 await _retries.RunIfDueAsync((reading, ct) => RetryAsync(reading, inFlight.Token, ct), stoppingToken).ConfigureAwait(false);
-                var current = next ?? await _batches.NextAsync(_cursor, stoppingToken).ConfigureAwait(false);
+                ForgetFinishedAbandoned();
+                var current = next ?? await _batches.NextAsync(_cursor, _abandoned?.Writer, stoppingToken).ConfigureAwait(false);
                 if (current is null)
                 {
                     await _retries.WaitForReadingsOrPollAsync(_cursor.Settled(Lane.High), _cursor.Settled(Lane.Normal), stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
-                // The next batch is read and compressed, at a lower priority, while this one is on the wire; it is sent only
-                // if still next.
-                var prefetch = _batches.IsWorthPrefetching(current)
-                    ? Preparer.RunAsync(() => _batches.PrefetchAsync(current, _cursor, stoppingToken))
-                    : Task.FromResult<PreparedBatch?>(null);
+                var prefetch = StartPrefetch(current, stoppingToken);
                 try
                 {
                     await DeliverAsync(current, inFlight.Token, stoppingToken).ConfigureAwait(false);
@@ -58,16 +56,13 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
                     // Answered: whatever fails next (e.g. the cancelled prefetch) was not a POST left unanswered.
                     _stoppedWhilePosting = false;
                 }
-                finally
+                catch
                 {
-                    await prefetch.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                    Release(prefetch);
+                    throw;
                 }
 
-                next = await prefetch.ConfigureAwait(false);
-                if (next is not null && !_batches.IsStillNext(next, _cursor))
-                {
-                    next = null;
-                }
+                next = await TakePrefetchAsync(prefetch).ConfigureAwait(false);
 
                 // Draining a backlog, the cursor is saved a few times a second rather than per batch: after a crash the
                 // Function answers the resent batches as duplicates. Caught up, or with dead letters (which a resend would
@@ -96,8 +91,69 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
         }
     }
 
+    /// <summary>
+    /// The next batch is read and compressed, at a lower priority, while <paramref name="current"/> is on the wire. Not
+    /// when a partial batch is on the wire (the next one lingers anyway), nor while an abandoned preparation still runs:
+    /// its thread is short of CPU, and a second one would only queue behind it.
+    /// </summary>
+    private Prefetch? StartPrefetch(PreparedBatch current, CancellationToken stoppingToken) =>
+        _abandoned is null && _batches.IsWorthPrefetching(current)
+            ? new Prefetch(Preparer, _batches.PrefetchWriter(current), token => _batches.PrefetchAsync(current, _cursor, token), stoppingToken)
+            : null;
+
+    /// <summary>
+    /// The prepared batch, if it is ready and still the next one. One not ready is abandoned rather than waited for: on a
+    /// machine whose cores are all busy its low-priority thread may get little CPU, and the uplink then prepares the
+    /// next batch itself, at its own priority, in the other buffer.
+    /// </summary>
+    private async Task<PreparedBatch?> TakePrefetchAsync(Prefetch? prefetch)
+    {
+        if (prefetch is null || prefetch.IsRunning)
+        {
+            Release(prefetch);
+            return null;
+        }
+
+        using (prefetch)
+        {
+            var next = await prefetch.Batch.ConfigureAwait(false);
+            return next is not null && _batches.IsStillNext(next, _cursor) ? next : null;
+        }
+    }
+
+    /// <summary>
+    /// A preparation no longer wanted. One still running is cancelled and kept in <see cref="_abandoned"/> until it
+    /// has finished, since it may still write into its buffer.
+    /// </summary>
+    private void Release(Prefetch? prefetch)
+    {
+        if (prefetch is null)
+        {
+            return;
+        }
+
+        prefetch.Abandon();
+        if (prefetch.IsRunning)
+        {
+            _abandoned = prefetch;
+        }
+        else
+        {
+            prefetch.Dispose();
+        }
+    }
+
+    private void ForgetFinishedAbandoned()
+    {
+        if (_abandoned is { IsRunning: false })
+        {
+            _abandoned.Dispose();
+            _abandoned = null;
+        }
+    }
+
     /// <summary>Started with the first full batch: a trickle of partial batches never prefetches.</summary>
-    private BatchPreparationThread Preparer => _preparer ??= new BatchPreparationThread();
+    private IBatchPreparer Preparer => _preparer ??= createPreparer?.Invoke() ?? new BatchPreparationThread();
 
     /// <summary>
     /// A POST on the wire gets <see cref="UplinkOptions.ShutdownGrace"/> for its answer (no retry follows once stopping);
@@ -233,8 +289,9 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
 
     public void Dispose()
     {
-        // The thread before the buffers it writes into.
+        // The thread (which lets an abandoned preparation finish) before the buffers it writes into.
         _preparer?.Dispose();
+        _abandoned?.Dispose();
         _batches.Dispose();
         _retryWriter?.Dispose();
     }

@@ -17,8 +17,11 @@ internal sealed class UplinkHarness : IAsyncDisposable
     private UplinkSink? _sink;
     private Task? _run;
 
-    public UplinkHarness(Func<PostedBatch, HttpResponseMessage> answer, Action<UplinkOptions>? configure = null)
+    private readonly Func<IBatchPreparer>? _createPreparer;
+
+    public UplinkHarness(Func<PostedBatch, HttpResponseMessage> answer, Action<UplinkOptions>? configure = null, Func<IBatchPreparer>? createPreparer = null)
     {
+        _createPreparer = createPreparer;
         Handler = new ScriptedIngestHandler(answer);
         _http = new HttpClient(Handler);
         Options = new UplinkOptions
@@ -58,7 +61,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
         var time = TimeProvider.System;
         var pipeline = UplinkResilience.Build(Options, Status, time, Logger, _stop.Token);
         var sender = new UplinkSender(new IngestClient(_http, Options, time), pipeline, Status);
-        _sink = new UplinkSink(Log, sender, Options, Status, time, Logger);
+        _sink = new UplinkSink(Log, sender, Options, Status, time, Logger, _createPreparer);
         _run = _sink.RunAsync(_stop.Token);
     }
 

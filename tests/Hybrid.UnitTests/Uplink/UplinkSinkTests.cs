@@ -76,6 +76,29 @@ public sealed class UplinkSinkTests
     }
 
     [Fact]
+    public async Task Drain_PreparationThreadGetsNoCpu_UplinkPreparesEachBatchItselfAndPostsEachSeqOnceInOrder()
+    {
+        using var starved = new HeldPreparer();
+        await using var uplink = new UplinkHarness(ScriptedIngestHandler.Accept, o => o.MaxBatchItems = 10, () => starved);
+        await uplink.WriteAsync(50);
+
+        uplink.Start();
+        await uplink.UntilCursorAsync(Lane.Normal, 50);
+
+        // One preparation was handed over and abandoned; none was queued behind it while it could not run.
+        Assert.Equal(1, starved.Started);
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), uplink.Handler.Posts.SelectMany(p => p.Seqs));
+
+        // Released late, the abandoned preparation was cancelled: it reads and posts nothing, and the uplink prefetches again.
+        starved.Release();
+        await starved.FinishedAsync();
+        await uplink.WriteAsync(30);
+        await uplink.UntilCursorAsync(Lane.Normal, 80);
+        Assert.Equal(Enumerable.Range(1, 80).Select(i => (long)i), uplink.Handler.Posts.SelectMany(p => p.Seqs));
+        Assert.True(starved.Started > 1, $"{starved.Started} preparations handed over");
+    }
+
+    [Fact]
     public async Task Drain_FunctionRejectsOneItem_ItIsDeadLetteredWithTheReasonAndTheRestAdvances()
     {
         await using var uplink = new UplinkHarness(post => ScriptedIngestHandler.Ok(post.Seqs.Length - 1, 0, [new RejectedItem(3, "ts is 40 days old")]));
