@@ -16,7 +16,7 @@ namespace Hybrid.Edge.Uplink;
 /// </summary>
 internal sealed class BatchPreparationThread : IBatchPreparer
 {
-    /// <summary>How far below the agent the thread runs; a busy nice-0 thread gets ≈ 9 times its CPU, so it never starves.</summary>
+    /// <summary>How far below the agent the thread runs; a busy nice-0 thread gets ≈ 9 times its CPU, so it is slowed, never stopped.</summary>
     public const int NiceIncrement = 10;
 
     private readonly BlockingCollection<Action> _work = [];

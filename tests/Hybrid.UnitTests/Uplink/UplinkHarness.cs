@@ -14,10 +14,9 @@ internal sealed class UplinkHarness : IAsyncDisposable
     private readonly TempDirectory _directory = new("uplink");
     private readonly CancellationTokenSource _stop = new();
     private readonly HttpClient _http;
+    private readonly Func<IBatchPreparer>? _createPreparer;
     private UplinkSink? _sink;
     private Task? _run;
-
-    private readonly Func<IBatchPreparer>? _createPreparer;
 
     public UplinkHarness(Func<PostedBatch, HttpResponseMessage> answer, Action<UplinkOptions>? configure = null, Func<IBatchPreparer>? createPreparer = null)
     {
