@@ -16,11 +16,16 @@ internal sealed class BatchBodyWriter : IDisposable
     private readonly MemoryStream _buffer = new(64 * 1024);
     private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { SkipValidation = true });
 
+    /// <summary>Readings written between two hand-overs of the JSON to gzip.</summary>
+    private const int ChunkReadings = 128;
+
     /// <summary>
     /// Serializes <paramref name="readings"/> of one lane, stating that every seq through <paramref name="settledThrough"/>
-    /// is settled here (omitted when 0); the memory stays valid until the next call.
+    /// is settled here (omitted when 0); the memory stays valid until the next call. The JSON goes to gzip every
+    /// <see cref="ChunkReadings"/> readings; with <paramref name="yieldBetweenChunks"/> the thread offers its core to
+    /// any other thread waiting for it between two chunks (the low-priority preparation thread does).
     /// </summary>
-    public ReadOnlyMemory<byte> Write(string device, string epoch, long settledThrough, ReadOnlySpan<StoredReading> readings)
+    public ReadOnlyMemory<byte> Write(string device, string epoch, long settledThrough, ReadOnlySpan<StoredReading> readings, bool yieldBetweenChunks = false)
     {
         _buffer.SetLength(0);
         using (var gzip = new GZipStream(_buffer, CompressionLevel.Fastest, leaveOpen: true))
@@ -35,11 +40,19 @@ internal sealed class BatchBodyWriter : IDisposable
             }
 
             _json.WriteStartArray("messages"u8);
-            foreach (var reading in readings)
+            for (var i = 0; i < readings.Length; i++)
             {
                 _json.WriteStartObject();
-                ReadingJson.WriteFields(_json, reading);
+                ReadingJson.WriteFields(_json, readings[i]);
                 _json.WriteEndObject();
+                if ((i + 1) % ChunkReadings == 0)
+                {
+                    _json.Flush();
+                    if (yieldBetweenChunks)
+                    {
+                        Thread.Yield();
+                    }
+                }
             }
 
             _json.WriteEndArray();

@@ -69,7 +69,7 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
         if (!high.IsEmpty)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return Prepare(Lane.High, high, cursor.Settled(Lane.High), writer);
+            return Prepare(Lane.High, high, cursor.Settled(Lane.High), writer, background: true);
         }
 
         var normalAfter = current.Lane == Lane.Normal ? current.LastSeq : cursor.Settled(Lane.Normal);
@@ -80,7 +80,7 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return Prepare(Lane.Normal, normal, cursor.Settled(Lane.Normal), writer);
+        return Prepare(Lane.Normal, normal, cursor.Settled(Lane.Normal), writer, background: true);
     }
 
     /// <summary>
@@ -117,8 +117,8 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
     /// Writes the body. <paramref name="settledThrough"/> comes from the cursor, never from the batch's first seq: a
     /// prefetched batch's predecessor, and a split part's earlier parts, may still be unanswered.
     /// </summary>
-    private PreparedBatch Prepare(Lane lane, ReadOnlyMemory<StoredReading> readings, long settledThrough, BatchBodyWriter writer) =>
-        new(lane, readings, settledThrough, writer.Write(log.DeviceId, log.GetEpoch(lane), settledThrough, readings.Span), writer);
+    private PreparedBatch Prepare(Lane lane, ReadOnlyMemory<StoredReading> readings, long settledThrough, BatchBodyWriter writer, bool background = false) =>
+        new(lane, readings, settledThrough, writer.Write(log.DeviceId, log.GetEpoch(lane), settledThrough, readings.Span, background), writer);
 
     private async Task<ReadOnlyMemory<StoredReading>> ReadAsync(Lane lane, long afterSeq, CancellationToken cancellationToken)
     {

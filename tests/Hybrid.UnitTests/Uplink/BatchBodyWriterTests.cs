@@ -51,6 +51,23 @@ public sealed class BatchBodyWriterTests
         Assert.Null(second.SettledThrough);
     }
 
+    [Theory]
+    [InlineData(false, 127)]
+    [InlineData(false, 128)]
+    [InlineData(true, 129)]
+    [InlineData(true, 1000)]
+    public void Write_ManyReadingsHandedToGzipInChunks_EveryReadingOnceInOrderWhetherOrNotTheThreadYields(bool yieldBetweenChunks, int count)
+    {
+        using var writer = new BatchBodyWriter();
+        var readings = Enumerable.Range(1, count).Select(i => new StoredReading(Lane.Normal, i, "telemetry.t", Ts, "s", $"k{i}", Encoding.UTF8.GetBytes($"{{\"i\":{i}}}"))).ToArray();
+
+        var batch = Decode(writer.Write("d", "01JD3ZZZZZZZZZZZZZZZZZZZZZ", 0, readings, yieldBetweenChunks));
+
+        Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), batch.Messages.Select(m => m.Seq));
+        Assert.Equal(Enumerable.Range(1, count).Select(i => $"{{\"i\":{i}}}"), batch.Messages.Select(m => m.Payload.GetRawText()));
+        Assert.Equal($"k{count}", batch.Messages[^1].Key);
+    }
+
     private static IngestBatch Decode(ReadOnlyMemory<byte> body)
     {
         using var gzip = new GZipStream(new MemoryStream(body.ToArray()), CompressionMode.Decompress);
