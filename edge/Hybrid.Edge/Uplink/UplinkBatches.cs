@@ -19,7 +19,7 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
     /// </summary>
     public async Task<PreparedBatch?> NextAsync(SinkCursor cursor, BatchBodyWriter? busy, CancellationToken cancellationToken)
     {
-        var writer = busy == _writers[0] ? _writers[1] : _writers[0];
+        var writer = Other(busy);
         var high = await ReadAsync(Lane.High, cursor.Settled(Lane.High), cancellationToken).ConfigureAwait(false);
         if (!high.IsEmpty)
         {
@@ -54,16 +54,15 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
     }
 
     /// <summary>The buffer a prefetch after <paramref name="current"/> writes into: the one <paramref name="current"/> does not use.</summary>
-    public BatchBodyWriter PrefetchWriter(PreparedBatch current) => current.Writer == _writers[0] ? _writers[1] : _writers[0];
+    public BatchBodyWriter PrefetchWriter(PreparedBatch current) => Other(current.Writer);
 
     /// <summary>
     /// While <paramref name="current"/> is on the wire: the batch that will follow it if it is a high one or a full
-    /// normal one (a partial one lingers anyway), prepared in <see cref="PrefetchWriter"/>. Cancelled (abandoned), it
-    /// stops before its store read or before writing the body.
+    /// normal one (a partial one lingers anyway), prepared in <paramref name="writer"/> (its <see cref="PrefetchWriter"/>).
+    /// Cancelled (abandoned), it stops before its store read or before writing the body.
     /// </summary>
-    public async Task<PreparedBatch?> PrefetchAsync(PreparedBatch current, SinkCursor cursor, CancellationToken cancellationToken)
+    public async Task<PreparedBatch?> PrefetchAsync(PreparedBatch current, BatchBodyWriter writer, SinkCursor cursor, CancellationToken cancellationToken)
     {
-        var writer = PrefetchWriter(current);
         var highAfter = current.Lane == Lane.High ? current.LastSeq : cursor.Settled(Lane.High);
         var high = await ReadAsync(Lane.High, highAfter, cancellationToken).ConfigureAwait(false);
         if (!high.IsEmpty)
@@ -119,6 +118,9 @@ internal sealed class UplinkBatches(ISinkLog log, UplinkOptions options, TimePro
     /// </summary>
     private PreparedBatch Prepare(Lane lane, ReadOnlyMemory<StoredReading> readings, long settledThrough, BatchBodyWriter writer, bool background = false) =>
         new(lane, readings, settledThrough, writer.Write(log.DeviceId, log.GetEpoch(lane), settledThrough, readings.Span, background), writer);
+
+    /// <summary>The one of the two buffers that is not <paramref name="writer"/>.</summary>
+    private BatchBodyWriter Other(BatchBodyWriter? writer) => writer == _writers[0] ? _writers[1] : _writers[0];
 
     private async Task<ReadOnlyMemory<StoredReading>> ReadAsync(Lane lane, long afterSeq, CancellationToken cancellationToken)
     {

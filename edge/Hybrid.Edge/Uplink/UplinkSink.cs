@@ -96,10 +96,16 @@ internal sealed class UplinkSink(ISinkLog log, UplinkSender sender, UplinkOption
     /// when a partial batch is on the wire (the next one lingers anyway), nor while an abandoned preparation still runs:
     /// its thread is short of CPU, and a second one would only queue behind it.
     /// </summary>
-    private Prefetch? StartPrefetch(PreparedBatch current, CancellationToken stoppingToken) =>
-        _abandoned is null && _batches.IsWorthPrefetching(current)
-            ? new Prefetch(Preparer, _batches.PrefetchWriter(current), token => _batches.PrefetchAsync(current, _cursor, token), stoppingToken)
-            : null;
+    private Prefetch? StartPrefetch(PreparedBatch current, CancellationToken stoppingToken)
+    {
+        if (_abandoned is not null || !_batches.IsWorthPrefetching(current))
+        {
+            return null;
+        }
+
+        var writer = _batches.PrefetchWriter(current);
+        return new Prefetch(Preparer, writer, token => _batches.PrefetchAsync(current, writer, _cursor, token), stoppingToken);
+    }
 
     /// <summary>
     /// The prepared batch, if it is ready and still the next one. One not ready is abandoned rather than waited for: on a

@@ -23,11 +23,12 @@ public sealed class BatchPreparationThreadTests
     {
         using var thread = new BatchPreparationThread();
         var order = new List<int>();
+        var firstMayFinish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var first = thread.RunAsync(async () =>
         {
             var threadId = Environment.CurrentManagedThreadId;
-            await Task.Delay(50, CancellationToken.None);
+            await firstMayFinish.Task;
             order.Add(1);
             return threadId;
         });
@@ -36,6 +37,7 @@ public sealed class BatchPreparationThreadTests
             order.Add(2);
             return Task.FromResult(Environment.CurrentManagedThreadId);
         });
+        firstMayFinish.SetResult();
 
         Assert.Equal(await first, await second);
         Assert.NotEqual(Environment.CurrentManagedThreadId, await first);
