@@ -13,11 +13,11 @@ namespace Hybrid.Edge.Uplink;
 /// </summary>
 internal sealed class BatchBodyWriter : IDisposable
 {
-    private readonly MemoryStream _buffer = new(64 * 1024);
-    private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { SkipValidation = true });
-
     /// <summary>Readings written between two hand-overs of the JSON to gzip.</summary>
     private const int ChunkReadings = 128;
+
+    private readonly MemoryStream _buffer = new(64 * 1024);
+    private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { SkipValidation = true });
 
     /// <summary>
     /// Serializes <paramref name="readings"/> of one lane, stating that every seq through <paramref name="settledThrough"/>
